@@ -1,0 +1,113 @@
+// A loaded profile: every event table of one process, sorted by start time, plus the indexes
+// the analyzer and reporters need (correlation lookups, per-stream and per-thread tracks).
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "profile/model.h"
+
+namespace perfadvise {
+
+/// Id -> string. Index 0 is always the empty string.
+class StringTable {
+ public:
+  StringTable() : strings_(1) {}
+  const std::string& operator[](StringId id) const {
+    return id < strings_.size() ? strings_[id] : strings_[0];
+  }
+  size_t size() const { return strings_.size(); }
+  /// Places `value` at `id`, growing the table; used by the loader.
+  void set(StringId id, std::string value);
+  /// Appends a string (no deduplication); used by synthetic builders and tests.
+  StringId add(std::string value);
+  /// Linear search; for tests and one-off lookups, not hot paths.
+  StringId find(std::string_view value) const;
+
+ private:
+  std::vector<std::string> strings_;
+};
+
+/// correlation id -> row index, built once after loading (sorted pairs, binary search).
+class CorrelationIndex {
+ public:
+  static constexpr uint32_t kNone = UINT32_MAX;
+  template <typename Row>
+  void build(const std::vector<Row>& rows) {
+    pairs_.clear();
+    pairs_.reserve(rows.size());
+    for (uint32_t i = 0; i < rows.size(); ++i) {
+      if (rows[i].correlation_id != 0) pairs_.emplace_back(rows[i].correlation_id, i);
+    }
+    std::sort(pairs_.begin(), pairs_.end());
+  }
+  /// First row with this correlation id, or kNone.
+  uint32_t find(uint32_t correlation_id) const;
+  /// All rows with this correlation id (a graph launch or a cuBLAS call can launch several).
+  std::pair<const std::pair<uint32_t, uint32_t>*, const std::pair<uint32_t, uint32_t>*> equal_range(
+      uint32_t correlation_id) const;
+
+ private:
+  std::vector<std::pair<uint32_t, uint32_t>> pairs_;
+};
+
+/// One GPU stream's work, in time order. Indexes point into the Profile's tables.
+struct GpuTrack {
+  uint32_t device = 0;
+  uint32_t stream = 0;
+  std::vector<uint32_t> kernels;
+  std::vector<uint32_t> memcpys;
+  std::vector<uint32_t> memsets;
+};
+
+/// One host thread's API calls and NVTX events, in time order.
+struct CpuTrack {
+  uint32_t thread_id = 0;
+  std::vector<uint32_t> api_calls;
+  std::vector<uint32_t> nvtx;
+};
+
+struct Profile {
+  std::string path;  // the file it was loaded from ("" for synthetic profiles)
+  Provenance provenance;
+  CollectorStats stats;
+  std::vector<Device> devices;
+  StringTable strings;
+
+  // Event tables, each sorted by start time.
+  std::vector<Kernel> kernels;
+  std::vector<Memcpy> memcpys;
+  std::vector<Memset> memsets;
+  std::vector<Sync> syncs;
+  std::vector<ApiCall> api_calls;
+  std::vector<NvtxEvent> nvtx;
+  std::vector<Overhead> overheads;
+  std::vector<CallSite> call_sites;
+  std::vector<GemmCall> gemms;
+  std::vector<Frame> frames;           // 1-based ids: frames[id - 1]
+  std::vector<StackNode> stack_nodes;  // 1-based ids: stack_nodes[id - 1]
+
+  // Derived by build_indexes().
+  CorrelationIndex api_by_correlation;
+  CorrelationIndex kernel_by_correlation;
+  CorrelationIndex memcpy_by_correlation;
+  CorrelationIndex call_site_by_correlation;
+  std::vector<GpuTrack> gpu_tracks;  // ordered by (device, stream)
+  std::vector<CpuTrack> cpu_tracks;  // ordered by thread id
+
+  /// Sorts every table by time and (re)builds the derived indexes. Call after filling tables.
+  void build_indexes();
+
+  /// The frames of a stack, innermost first.
+  std::vector<Frame> stack_frames(uint32_t stack_id) const;
+  /// First and last timestamp of any event (0, 0 when empty).
+  std::pair<TimeNs, TimeNs> time_span() const;
+  /// The device table entry for an id, or a default-constructed one.
+  const Device& device(uint32_t id) const;
+};
+
+}  // namespace perfadvise
