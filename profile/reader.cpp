@@ -25,6 +25,13 @@ Result<void> for_each_row(SqliteDb& db, std::string_view sql, ReadRow read_row) 
   }
 }
 
+/// Row count of a table, to reserve memory once instead of growing vectors while loading.
+size_t row_count(SqliteDb& db, std::string_view table) {
+  auto statement = db.prepare(fmt::format("SELECT max(id) FROM {}", table));
+  if (!statement.ok() || !statement->step().ok()) return 0;
+  return static_cast<size_t>(statement->int64(0));
+}
+
 template <typename Enum>
 Enum as(int64_t value) {
   return static_cast<Enum>(value);
@@ -106,6 +113,8 @@ Result<void> read_events(SqliteDb& db, Profile& p) {
     p.devices.push_back(Device{u32(s, 0), s.text(1), u32(s, 2), uint64_t(s.int64(3)), u32(s, 4),
                                u32(s, 5), s.real(6), s.real(7), s.real(8)});
   }));
+  p.kernels.reserve(row_count(db, "kernel"));
+  p.api_calls.reserve(row_count(db, "api_call"));
   PA_TRY(for_each_row(
       db,
       "SELECT start_ns, duration_ns, name_id, correlation_id, device, stream, grid_x, grid_y, "
