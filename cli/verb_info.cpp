@@ -18,10 +18,12 @@ void register_info(CLI::App& app, Action& action) {
       auto profiles = unwrap(load_profiles(path));
       if (format == "json") {
         nlohmann::json out = nlohmann::json::array();
-        for (const Profile& p : profiles) out.push_back(profile_info_json(p));
+        for (const Profile& p : profiles)
+          out.push_back(profile_info_json(p));
         fmt::print("{}\n", (out.size() == 1 ? out[0] : out).dump(2));
       } else {
-        for (const Profile& p : profiles) fmt::print("{}", profile_info_text(p));
+        for (const Profile& p : profiles)
+          fmt::print("{}", profile_info_text(p));
       }
       return kExitOk;
     };

@@ -77,7 +77,8 @@ struct Memcpy {
   TimeNs start = 0;
   TimeNs end = 0;
   uint64_t bytes = 0;
-  uint32_t correlation_id = 0;  // joins ApiCall::correlation_id (the runtime call when there is one)
+  uint32_t correlation_id =
+      0;  // joins ApiCall::correlation_id (the runtime call when there is one)
   uint32_t device = 0;
   uint32_t stream = 0;
   uint32_t graph_id = 0;
@@ -165,7 +166,7 @@ struct GemmCall {
   StringId api = 0;  // e.g. "cublasGemmEx"
   uint8_t trans_a = 0, trans_b = 0;
   uint16_t a_type = 0, b_type = 0, c_type = 0;  // cudaDataType
-  uint16_t compute_type = 0;                     // cublasComputeType_t
+  uint16_t compute_type = 0;                    // cublasComputeType_t
 };
 
 /// Time CUPTI or the collector spent on itself (buffer flushes, instrumentation).
@@ -196,9 +197,9 @@ struct Provenance {
   std::string hostname;
   std::string command;
   uint32_t pid = 0;
-  int rank = -1;               // RANK / LOCAL_RANK, -1 when not distributed
-  int64_t time_origin_ns = 0;  // absolute CUPTI clock (ns since the epoch) of time 0
-  bool complete = false;       // false: the collector never closed the file (killed)
+  int rank = -1;                             // RANK / LOCAL_RANK, -1 when not distributed
+  int64_t time_origin_ns = 0;                // absolute CUPTI clock (ns since the epoch) of time 0
+  bool complete = false;                     // false: the collector never closed the file (killed)
   std::map<std::string, std::string> extra;  // anything else recorded in the meta table
 };
 

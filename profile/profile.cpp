@@ -33,7 +33,8 @@ CorrelationIndex::equal_range(uint32_t correlation_id) const {
   auto first = std::lower_bound(pairs_.begin(), pairs_.end(),
                                 std::pair<uint32_t, uint32_t>{correlation_id, 0});
   auto last = first;
-  while (last != pairs_.end() && last->first == correlation_id) ++last;
+  while (last != pairs_.end() && last->first == correlation_id)
+    ++last;
   return {pairs_.data() + (first - pairs_.begin()), pairs_.data() + (last - pairs_.begin())};
 }
 
@@ -93,7 +94,8 @@ void Profile::build_indexes() {
     gpu_track(memsets[i].device, memsets[i].stream).memsets.push_back(i);
   }
   gpu_tracks.clear();
-  for (auto& [key, track] : gpu) gpu_tracks.push_back(std::move(track));
+  for (auto& [key, track] : gpu)
+    gpu_tracks.push_back(std::move(track));
 
   std::map<uint32_t, CpuTrack> cpu;
   for (uint32_t i = 0; i < api_calls.size(); ++i) {
@@ -107,14 +109,15 @@ void Profile::build_indexes() {
     track.nvtx.push_back(i);
   }
   cpu_tracks.clear();
-  for (auto& [thread, track] : cpu) cpu_tracks.push_back(std::move(track));
+  for (auto& [thread, track] : cpu)
+    cpu_tracks.push_back(std::move(track));
 }
 
 std::vector<Frame> Profile::stack_frames(uint32_t stack_id) const {
   std::vector<Frame> result;
   // Bounded walk: a corrupt file must not loop forever.
-  for (uint32_t node = stack_id; node != 0 && node <= stack_nodes.size() &&
-                                 result.size() < stack_nodes.size();) {
+  for (uint32_t node = stack_id;
+       node != 0 && node <= stack_nodes.size() && result.size() < stack_nodes.size();) {
     const StackNode& n = stack_nodes[node - 1];
     if (n.frame != 0 && n.frame <= frames.size()) result.push_back(frames[n.frame - 1]);
     node = n.parent;

@@ -37,7 +37,9 @@ Enum as(int64_t value) {
   return static_cast<Enum>(value);
 }
 
-uint32_t u32(const SqliteStatement& s, int column) { return static_cast<uint32_t>(s.int64(column)); }
+uint32_t u32(const SqliteStatement& s, int column) {
+  return static_cast<uint32_t>(s.int64(column));
+}
 
 Result<void> check_is_sqlite(const std::string& path) {
   std::error_code ec;
@@ -106,9 +108,8 @@ void fill_provenance(std::map<std::string, std::string> meta, Profile& profile) 
 
 Result<void> read_events(SqliteDb& db, Profile& p) {
   auto end_of = [](const SqliteStatement& s) { return s.int64(0) + s.int64(1); };
-  PA_TRY(for_each_row(db, "SELECT id, value FROM strings", [&](auto& s) {
-    p.strings.set(u32(s, 0), s.text(1));
-  }));
+  PA_TRY(for_each_row(db, "SELECT id, value FROM strings",
+                      [&](auto& s) { p.strings.set(u32(s, 0), s.text(1)); }));
   PA_TRY(for_each_row(db, "SELECT * FROM device ORDER BY id", [&](auto& s) {
     p.devices.push_back(Device{u32(s, 0), s.text(1), u32(s, 2), uint64_t(s.int64(3)), u32(s, 4),
                                u32(s, 5), s.real(6), s.real(7), s.real(8)});
@@ -161,23 +162,22 @@ Result<void> read_events(SqliteDb& db, Profile& p) {
                                       u32(s, 5), static_cast<int32_t>(s.int64(6)),
                                       as<ApiDomain>(s.int64(7))});
       }));
-  PA_TRY(for_each_row(
-      db, "SELECT start_ns, duration_ns, name_id, domain_id, thread_id, kind FROM nvtx",
-      [&](auto& s) {
-        p.nvtx.push_back(NvtxEvent{s.int64(0), end_of(s), u32(s, 2), u32(s, 3), u32(s, 4),
-                                   as<NvtxKind>(s.int64(5))});
+  PA_TRY(for_each_row(db,
+                      "SELECT start_ns, duration_ns, name_id, domain_id, thread_id, kind FROM nvtx",
+                      [&](auto& s) {
+                        p.nvtx.push_back(NvtxEvent{s.int64(0), end_of(s), u32(s, 2), u32(s, 3),
+                                                   u32(s, 4), as<NvtxKind>(s.int64(5))});
+                      }));
+  PA_TRY(
+      for_each_row(db, "SELECT start_ns, duration_ns, kind, thread_id FROM overhead", [&](auto& s) {
+        p.overheads.push_back(Overhead{s.int64(0), end_of(s), u32(s, 2), u32(s, 3)});
       }));
-  PA_TRY(for_each_row(db, "SELECT start_ns, duration_ns, kind, thread_id FROM overhead",
-                      [&](auto& s) {
-                        p.overheads.push_back(
-                            Overhead{s.int64(0), end_of(s), u32(s, 2), u32(s, 3)});
-                      }));
-  PA_TRY(for_each_row(db, "SELECT file_id, function_id, line FROM frame ORDER BY id",
-                      [&](auto& s) {
-                        p.frames.push_back(Frame{u32(s, 0), u32(s, 1), u32(s, 2)});
-                      }));
-  PA_TRY(for_each_row(db, "SELECT parent_id, frame_id FROM stack_node ORDER BY id",
-                      [&](auto& s) { p.stack_nodes.push_back(StackNode{u32(s, 0), u32(s, 1)}); }));
+  PA_TRY(for_each_row(db, "SELECT file_id, function_id, line FROM frame ORDER BY id", [&](auto& s) {
+    p.frames.push_back(Frame{u32(s, 0), u32(s, 1), u32(s, 2)});
+  }));
+  PA_TRY(for_each_row(db, "SELECT parent_id, frame_id FROM stack_node ORDER BY id", [&](auto& s) {
+    p.stack_nodes.push_back(StackNode{u32(s, 0), u32(s, 1)});
+  }));
   PA_TRY(for_each_row(
       db,
       "SELECT correlation_id, thread_id, time_ns, stack_id, user_frame_id, op_id FROM call_site",

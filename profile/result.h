@@ -23,8 +23,8 @@ Error make_error(fmt::format_string<Args...> format, Args&&... args) {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}         // NOLINT: implicit by design
-  Result(Error error) : state_(std::move(error)) {}     // NOLINT: implicit by design
+  Result(T value) : state_(std::move(value)) {}      // NOLINT: implicit by design
+  Result(Error error) : state_(std::move(error)) {}  // NOLINT: implicit by design
 
   bool ok() const { return state_.index() == 0; }
   explicit operator bool() const { return ok(); }
@@ -61,9 +61,9 @@ class [[nodiscard]] Result<void> {
 }  // namespace perfadvise
 
 /// Propagates an error from an expression returning Result<...>.
-#define PA_TRY(expr)                                      \
-  do {                                                    \
-    auto pa_try_result_ = (expr);                         \
+#define PA_TRY(expr)                                         \
+  do {                                                       \
+    auto pa_try_result_ = (expr);                            \
     if (!pa_try_result_.ok()) return pa_try_result_.error(); \
   } while (false)
 
@@ -71,7 +71,8 @@ class [[nodiscard]] Result<void> {
 #define PA_CONCAT(a, b) PA_CONCAT_INNER(a, b)
 
 /// `PA_ASSIGN_OR_RETURN(auto x, load(...));` binds the value or returns the error.
-#define PA_ASSIGN_OR_RETURN(lhs, expr) PA_ASSIGN_OR_RETURN_IMPL(PA_CONCAT(pa_result_, __LINE__), lhs, expr)
+#define PA_ASSIGN_OR_RETURN(lhs, expr) \
+  PA_ASSIGN_OR_RETURN_IMPL(PA_CONCAT(pa_result_, __LINE__), lhs, expr)
 #define PA_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                             \
   if (!tmp.ok()) return tmp.error();             \

@@ -7,14 +7,21 @@ namespace perfadvise {
 Result<std::unique_ptr<SqliteDb>> SqliteDb::open(const std::string& path, Mode mode) {
   int flags = SQLITE_OPEN_NOMUTEX;  // one connection per thread; we never share it
   switch (mode) {
-    case Mode::kCreate: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE; break;
-    case Mode::kReadWrite: flags |= SQLITE_OPEN_READWRITE; break;
-    case Mode::kReadOnly: flags |= SQLITE_OPEN_READONLY; break;
+    case Mode::kCreate:
+      flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+      break;
+    case Mode::kReadWrite:
+      flags |= SQLITE_OPEN_READWRITE;
+      break;
+    case Mode::kReadOnly:
+      flags |= SQLITE_OPEN_READONLY;
+      break;
   }
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
-    Error error = make_error("{}: cannot open ({})", path, db ? sqlite3_errmsg(db) : "out of memory");
+    Error error =
+        make_error("{}: cannot open ({})", path, db ? sqlite3_errmsg(db) : "out of memory");
     sqlite3_close(db);
     return error;
   }
@@ -22,7 +29,9 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::open(const std::string& path, Mode m
   return std::unique_ptr<SqliteDb>(new SqliteDb(db, path));
 }
 
-SqliteDb::~SqliteDb() { sqlite3_close(db_); }
+SqliteDb::~SqliteDb() {
+  sqlite3_close(db_);
+}
 
 Error SqliteDb::error(std::string_view what) const {
   return make_error("{}: {} ({})", path_, what, sqlite3_errmsg(db_));
@@ -61,10 +70,16 @@ SqliteStatement::SqliteStatement(SqliteStatement&& other) noexcept
   other.stmt_ = nullptr;
 }
 
-SqliteStatement::~SqliteStatement() { sqlite3_finalize(stmt_); }
+SqliteStatement::~SqliteStatement() {
+  sqlite3_finalize(stmt_);
+}
 
-void SqliteStatement::bind(int index, int64_t value) { sqlite3_bind_int64(stmt_, index, value); }
-void SqliteStatement::bind(int index, double value) { sqlite3_bind_double(stmt_, index, value); }
+void SqliteStatement::bind(int index, int64_t value) {
+  sqlite3_bind_int64(stmt_, index, value);
+}
+void SqliteStatement::bind(int index, double value) {
+  sqlite3_bind_double(stmt_, index, value);
+}
 void SqliteStatement::bind(int index, std::string_view value) {
   sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
 }
@@ -83,8 +98,12 @@ Result<bool> SqliteStatement::step() {
   return db_->error("read failed");
 }
 
-int64_t SqliteStatement::int64(int column) const { return sqlite3_column_int64(stmt_, column); }
-double SqliteStatement::real(int column) const { return sqlite3_column_double(stmt_, column); }
+int64_t SqliteStatement::int64(int column) const {
+  return sqlite3_column_int64(stmt_, column);
+}
+double SqliteStatement::real(int column) const {
+  return sqlite3_column_double(stmt_, column);
+}
 std::string SqliteStatement::text(int column) const {
   const auto* data = sqlite3_column_text(stmt_, column);
   return data ? std::string(reinterpret_cast<const char*>(data)) : std::string();

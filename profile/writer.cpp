@@ -34,7 +34,8 @@ Result<void> insert_all(SqliteDb& db, std::string_view sql, const std::vector<Ro
                         BindRow bind_row) {
   if (rows.empty()) return {};
   PA_ASSIGN_OR_RETURN(auto statement, db.prepare(sql));
-  for (const Row& row : rows) PA_TRY(bind_row(statement, row));
+  for (const Row& row : rows)
+    PA_TRY(bind_row(statement, row));
   return {};
 }
 
@@ -56,8 +57,7 @@ Result<std::unique_ptr<ProfileWriter>> ProfileWriter::create(const std::string& 
   return writer;
 }
 
-ProfileWriter::ProfileWriter(std::unique_ptr<SqliteDb> db, std::string path,
-                             Provenance provenance)
+ProfileWriter::ProfileWriter(std::unique_ptr<SqliteDb> db, std::string path, Provenance provenance)
     : db_(std::move(db)), path_(std::move(path)), provenance_(std::move(provenance)) {
   provenance_.schema_version = schema::kVersion;
   if (provenance_.tool_version.empty()) provenance_.tool_version = kToolVersion;
@@ -87,8 +87,7 @@ uint32_t ProfileWriter::intern_stack(const std::vector<uint32_t>& frames_innermo
   // Walk from the outermost frame inwards so that common callers share nodes.
   for (auto it = frames_innermost_first.rbegin(); it != frames_innermost_first.rend(); ++it) {
     uint64_t key = (uint64_t{node} << 32) | *it;
-    auto [found, inserted] =
-        stack_node_ids_.try_emplace(key, uint32_t(stack_node_ids_.size() + 1));
+    auto [found, inserted] = stack_node_ids_.try_emplace(key, uint32_t(stack_node_ids_.size() + 1));
     if (inserted) new_stack_nodes_.push_back(StackNode{node, *it});
     node = found->second;
   }
@@ -100,9 +99,8 @@ void ProfileWriter::set_meta(std::string key, std::string value) {
 }
 
 size_t ProfileWriter::pending_rows() const {
-  return kernels_.size() + memcpys_.size() + memsets_.size() + syncs_.size() +
-         api_calls_.size() + nvtx_.size() + overheads_.size() + call_sites_.size() +
-         gemms_.size();
+  return kernels_.size() + memcpys_.size() + memsets_.size() + syncs_.size() + api_calls_.size() +
+         nvtx_.size() + overheads_.size() + call_sites_.size() + gemms_.size();
 }
 
 Result<void> ProfileWriter::commit() {
@@ -134,10 +132,10 @@ Result<void> ProfileWriter::write_pending() {
                   d.peak_fp32_flops);
   }));
   PA_TRY(insert_all(db, schema::kInsertKernel, kernels_, [&](auto& s, const Kernel& k) {
-    return insert(s, k.start - origin, duration(k.start, k.end), k.name, k.correlation_id,
-                  k.device, k.stream, k.grid_x, k.grid_y, k.grid_z, k.block_x, k.block_y,
-                  k.block_z, k.registers_per_thread, k.static_shared_bytes,
-                  k.dynamic_shared_bytes, k.graph_id);
+    return insert(s, k.start - origin, duration(k.start, k.end), k.name, k.correlation_id, k.device,
+                  k.stream, k.grid_x, k.grid_y, k.grid_z, k.block_x, k.block_y, k.block_z,
+                  k.registers_per_thread, k.static_shared_bytes, k.dynamic_shared_bytes,
+                  k.graph_id);
   }));
   PA_TRY(insert_all(db, schema::kInsertMemcpy, memcpys_, [&](auto& s, const Memcpy& m) {
     return insert(s, m.start - origin, duration(m.start, m.end), m.bytes, m.correlation_id,
@@ -165,12 +163,14 @@ Result<void> ProfileWriter::write_pending() {
   {
     PA_ASSIGN_OR_RETURN(auto statement, db.prepare(schema::kInsertFrame));
     uint32_t id = uint32_t(frame_ids_.size() - new_frames_.size()) + 1;
-    for (const Frame& f : new_frames_) PA_TRY(insert(statement, id++, f.file, f.function, f.line));
+    for (const Frame& f : new_frames_)
+      PA_TRY(insert(statement, id++, f.file, f.function, f.line));
   }
   {
     PA_ASSIGN_OR_RETURN(auto statement, db.prepare(schema::kInsertStackNode));
     uint32_t id = uint32_t(stack_node_ids_.size() - new_stack_nodes_.size()) + 1;
-    for (const StackNode& n : new_stack_nodes_) PA_TRY(insert(statement, id++, n.parent, n.frame));
+    for (const StackNode& n : new_stack_nodes_)
+      PA_TRY(insert(statement, id++, n.parent, n.frame));
   }
   PA_TRY(insert_all(db, schema::kInsertCallSite, call_sites_, [&](auto& s, const CallSite& c) {
     return insert(s, c.correlation_id, c.thread_id, c.time - origin, c.stack, c.user_frame, c.op);
@@ -225,8 +225,10 @@ Result<void> ProfileWriter::write_meta() {
        }) {
     PA_TRY(put(key, value));
   }
-  for (const auto& [key, value] : p.extra) PA_TRY(put(key, value));
-  for (const auto& [key, value] : meta_) PA_TRY(put(key, value));
+  for (const auto& [key, value] : p.extra)
+    PA_TRY(put(key, value));
+  for (const auto& [key, value] : meta_)
+    PA_TRY(put(key, value));
   return {};
 }
 

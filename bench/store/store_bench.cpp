@@ -105,7 +105,8 @@ int run_one(size_t count, const std::string& dir) {
 
 int main(int argc, char** argv) {
   std::vector<size_t> sizes;
-  for (int i = 1; i < argc; ++i) sizes.push_back(std::strtoull(argv[i], nullptr, 10));
+  for (int i = 1; i < argc; ++i)
+    sizes.push_back(std::strtoull(argv[i], nullptr, 10));
   if (sizes.empty()) sizes = {100'000, 1'000'000, 4'000'000};
   std::string dir = std::filesystem::temp_directory_path().string();
 

@@ -16,8 +16,8 @@ ProfileBuilder::ProfileBuilder() {
   p.command = "python synthetic.py";
   p.pid = 4242;
   p.complete = true;
-  profile_.devices.push_back(Device{0, "NVIDIA H100 80GB HBM3", 132, 80ull << 30, 9, 0, 3.35e12,
-                                    989.4e12, 66.9e12});
+  profile_.devices.push_back(
+      Device{0, "NVIDIA H100 80GB HBM3", 132, 80ull << 30, 9, 0, 3.35e12, 989.4e12, 66.9e12});
 }
 
 StringId ProfileBuilder::intern(const std::string& text) {
@@ -160,7 +160,8 @@ Result<void> ProfileBuilder::write(const std::string& path) const {
   PA_ASSIGN_OR_RETURN(auto writer, ProfileWriter::create(path, profile_.provenance));
   const StringTable& strings = profile_.strings;
   auto id = [&](StringId old) { return writer->intern(strings[old]); };
-  for (const Device& d : profile_.devices) writer->add(d);
+  for (const Device& d : profile_.devices)
+    writer->add(d);
   add_rows(*writer, profile_.kernels, [&](Kernel& k) { k.name = id(k.name); });
   add_rows(*writer, profile_.memcpys, [](Memcpy&) {});
   add_rows(*writer, profile_.memsets, [](Memset&) {});

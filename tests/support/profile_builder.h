@@ -32,22 +32,19 @@ class ProfileBuilder {
 
   /// A kernel launched by cudaLaunchKernel at `api_start` (2 us API call), running
   /// [kernel_start, kernel_start + duration). Returns the correlation id.
-  uint32_t launch(const std::string& name, TimeNs api_start, TimeNs kernel_start,
-                  TimeNs duration, const KernelShape& shape = {},
-                  uint32_t stream = kDefaultStream);
+  uint32_t launch(const std::string& name, TimeNs api_start, TimeNs kernel_start, TimeNs duration,
+                  const KernelShape& shape = {}, uint32_t stream = kDefaultStream);
   /// A cudaMemcpyAsync call [api_start, api_end) and the copy [copy_start, copy_end).
   uint32_t copy(MemcpyKind kind, uint64_t bytes, TimeNs api_start, TimeNs api_end,
                 TimeNs copy_start, TimeNs copy_end, MemoryKind host_kind = MemoryKind::kPageable,
                 uint32_t stream = kDefaultStream);
   /// A synchronizing API call (`api`, e.g. "cudaStreamSynchronize") and its sync record.
   uint32_t sync(SyncType type, TimeNs start, TimeNs end,
-                const std::string& api = "cudaStreamSynchronize",
-                uint32_t stream = kDefaultStream);
+                const std::string& api = "cudaStreamSynchronize", uint32_t stream = kDefaultStream);
   /// Any other API call (cudaMalloc, cudaGraphLaunch, ...).
   uint32_t api(const std::string& name, TimeNs start, TimeNs end, uint32_t cbid = 0);
   void memset(uint64_t bytes, TimeNs start, TimeNs end, uint32_t stream = kDefaultStream);
-  void nvtx_range(const std::string& name, TimeNs start, TimeNs end,
-                  uint32_t thread = kMainThread);
+  void nvtx_range(const std::string& name, TimeNs start, TimeNs end, uint32_t thread = kMainThread);
   /// Attaches a Python stack (innermost first) to the API call with this correlation id.
   /// `user_frame` is the index in `frames` of the innermost frame of user code (-1: none).
   void call_site(uint32_t correlation_id, const std::vector<PyFrame>& frames, int user_frame,
