@@ -26,8 +26,9 @@ Result<void> for_each_row(SqliteDb& db, std::string_view sql, ReadRow read_row) 
 }
 
 /// Row count of a table, to reserve memory once instead of growing vectors while loading.
+/// count(*) rather than max(id): a damaged file can hold any id.
 size_t row_count(SqliteDb& db, std::string_view table) {
-  auto statement = db.prepare(fmt::format("SELECT max(id) FROM {}", table));
+  auto statement = db.prepare(fmt::format("SELECT count(*) FROM {}", table));
   if (!statement.ok() || !statement->step().ok()) return 0;
   return static_cast<size_t>(statement->int64(0));
 }
@@ -220,7 +221,12 @@ Result<Profile> load_profile(const std::string& path) {
   Profile profile;
   profile.path = path;
   fill_provenance(std::move(*meta), profile);
-  auto events = read_events(db, profile);
+  Result<void> events;
+  try {
+    events = read_events(db, profile);
+  } catch (const std::exception&) {  // bad_alloc / length_error from absurd row counts
+    events = make_error("{}: out of memory", path);
+  }
   if (!events.ok()) return make_error("{}: corrupt or truncated profile", path);
   profile.build_indexes();
   return profile;

@@ -103,3 +103,13 @@ TEST_CASE("a truncated profile is reported") {
            message.find("without a meta table") != std::string::npos));
   }
 }
+
+TEST_CASE("files the fuzzer found stay errors, not crashes") {
+  // huge-row-id: a kernel row id of ~2^62 once made the loader reserve that many rows.
+  for (const char* name : {"huge-row-id.sqlite"}) {
+    std::string path = std::string(PERFADVISE_FIXTURES_DIR) + "/fuzz/" + name;
+    auto loaded = load_profile(path);
+    INFO(name);
+    if (!loaded.ok()) CHECK(loaded.error().message.find('\n') == std::string::npos);
+  }
+}
