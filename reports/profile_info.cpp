@@ -6,11 +6,11 @@ namespace perfadvise {
 namespace {
 
 nlohmann::json event_counts(const Profile& p) {
-  return {{"kernels", p.kernels.size()},         {"memcpys", p.memcpys.size()},
-          {"memsets", p.memsets.size()},         {"syncs", p.syncs.size()},
-          {"api_calls", p.api_calls.size()},     {"nvtx", p.nvtx.size()},
-          {"call_sites", p.call_sites.size()},   {"gemms", p.gemms.size()},
-          {"overheads", p.overheads.size()},     {"gpu_streams", p.gpu_tracks.size()},
+  return {{"kernels", p.kernels.size()},        {"memcpys", p.memcpys.size()},
+          {"memsets", p.memsets.size()},        {"syncs", p.syncs.size()},
+          {"api_calls", p.api_calls.size()},    {"nvtx", p.nvtx.size()},
+          {"call_sites", p.call_sites.size()},  {"gemms", p.gemms.size()},
+          {"overheads", p.overheads.size()},    {"gpu_streams", p.gpu_tracks.size()},
           {"host_threads", p.cpu_tracks.size()}};
 }
 

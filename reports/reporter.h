@@ -10,14 +10,17 @@
 
 #include "analyzer/analysis.h"
 #include "profile/result.h"
+#include "reports/progress.h"
 
 namespace perfadvise {
 
 struct ReportOptions {
-  bool color = false;        // ANSI colors (the CLI sets it only when stdout is a TTY)
-  int width = 100;           // terminal columns
-  std::string input_path;    // what the user passed (for titles and SARIF)
-  size_t max_findings = 0;   // 0: all; the terminal summary of `run` shows the top few
+  bool color = false;            // ANSI colors (the CLI sets it only when stdout is a TTY)
+  int width = 100;               // terminal columns
+  std::string input_path;        // what the user passed (for titles and SARIF)
+  size_t max_findings = 0;       // 0: all; the terminal summary of `run` shows the top few
+  std::string source_root;       // SARIF: file paths under it become repository-relative URIs
+  Progress* progress = nullptr;  // long exports report progress here (may be null)
 };
 
 class Reporter {

@@ -1,0 +1,185 @@
+#include "reports/common.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include <fmt/format.h>
+
+namespace perfadvise {
+
+std::string_view severity_name(Severity severity) {
+  switch (severity) {
+    case Severity::kInfo:
+      return "info";
+    case Severity::kWarning:
+      return "warning";
+    case Severity::kCritical:
+      return "critical";
+  }
+  return "warning";
+}
+
+std::string_view confidence_name(Confidence confidence) {
+  switch (confidence) {
+    case Confidence::kLow:
+      return "low";
+    case Confidence::kMedium:
+      return "medium";
+    case Confidence::kHigh:
+      return "high";
+  }
+  return "medium";
+}
+
+std::string_view step_method_name(StepMethod method) {
+  switch (method) {
+    case StepMethod::kNvtx:
+      return "nvtx";
+    case StepMethod::kPeriodic:
+      return "periodic";
+    case StepMethod::kWindow:
+      return "window";
+  }
+  return "window";
+}
+
+std::string_view event_table_name(EventRef::Table table) {
+  switch (table) {
+    case EventRef::Table::kKernel:
+      return "kernels";
+    case EventRef::Table::kMemcpy:
+      return "memcpys";
+    case EventRef::Table::kMemset:
+      return "memsets";
+    case EventRef::Table::kSync:
+      return "syncs";
+    case EventRef::Table::kApiCall:
+      return "api_calls";
+    case EventRef::Table::kNvtx:
+      return "nvtx";
+    case EventRef::Table::kCallSite:
+      return "call_sites";
+  }
+  return "kernels";
+}
+
+std::string_view memcpy_kind_name(MemcpyKind kind) {
+  static constexpr std::string_view kNames[] = {"unknown", "HtoD", "DtoH", "HtoA", "AtoH", "AtoA",
+                                                "AtoD",    "DtoA", "DtoD", "HtoH", "PtoP"};
+  auto index = static_cast<size_t>(kind);
+  return index < std::size(kNames) ? kNames[index] : "unknown";
+}
+
+std::string_view sync_type_name(SyncType type) {
+  switch (type) {
+    case SyncType::kEventSynchronize:
+      return "event";
+    case SyncType::kStreamWaitEvent:
+      return "stream wait event";
+    case SyncType::kStreamSynchronize:
+      return "stream";
+    case SyncType::kContextSynchronize:
+      return "device";
+    case SyncType::kUnknown:
+      break;
+  }
+  return "unknown";
+}
+
+std::string location_label(const Location& location) {
+  if (location.file.empty()) return location.op.empty() ? "(unknown)" : location.op;
+  return location.line ? fmt::format("{}:{}", location.file, location.line) : location.file;
+}
+
+std::string format_ms(double ms) {
+  double magnitude = std::fabs(ms);
+  if (magnitude >= 1000) return fmt::format("{:.0f} ms", ms);
+  if (magnitude >= 10) return fmt::format("{:.1f} ms", ms);
+  if (magnitude >= 1) return fmt::format("{:.2f} ms", ms);
+  return fmt::format("{:.3f} ms", ms);
+}
+
+std::string format_bytes(double bytes) {
+  static constexpr const char* kUnits[] = {"B", "KB", "MB", "GB", "TB"};
+  size_t unit = 0;
+  while (bytes >= 1000 && unit + 1 < std::size(kUnits)) {
+    bytes /= 1000;
+    ++unit;
+  }
+  return unit == 0 ? fmt::format("{:.0f} B", bytes) : fmt::format("{:.1f} {}", bytes, kUnits[unit]);
+}
+
+namespace {
+
+// Linear interpolation between closest ranks, as numpy's default percentile.
+double percentile(const std::vector<double>& sorted, double q) {
+  if (sorted.size() == 1) return sorted[0];
+  double rank = q * static_cast<double>(sorted.size() - 1);
+  auto low = static_cast<size_t>(std::floor(rank));
+  size_t high = std::min(low + 1, sorted.size() - 1);
+  return sorted[low] + (sorted[high] - sorted[low]) * (rank - static_cast<double>(low));
+}
+
+}  // namespace
+
+Spread spread_of(std::vector<double> values) {
+  Spread s;
+  if (values.empty()) return s;
+  std::sort(values.begin(), values.end());
+  s.min = values.front();
+  s.max = values.back();
+  s.mean = std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
+  s.median = percentile(values, 0.5);
+  s.p10 = percentile(values, 0.1);
+  s.p90 = percentile(values, 0.9);
+  return s;
+}
+
+namespace {
+
+template <typename Row>
+std::optional<std::pair<TimeNs, TimeNs>> span_in(const std::vector<Row>& rows, uint32_t index) {
+  if (index >= rows.size()) return std::nullopt;
+  return std::make_pair(rows[index].start, rows[index].end);
+}
+
+}  // namespace
+
+std::optional<std::pair<TimeNs, TimeNs>> event_span(const Profile& profile, const EventRef& ref) {
+  switch (ref.table) {
+    case EventRef::Table::kKernel:
+      return span_in(profile.kernels, ref.index);
+    case EventRef::Table::kMemcpy:
+      return span_in(profile.memcpys, ref.index);
+    case EventRef::Table::kMemset:
+      return span_in(profile.memsets, ref.index);
+    case EventRef::Table::kSync:
+      return span_in(profile.syncs, ref.index);
+    case EventRef::Table::kApiCall:
+      return span_in(profile.api_calls, ref.index);
+    case EventRef::Table::kNvtx:
+      return span_in(profile.nvtx, ref.index);
+    case EventRef::Table::kCallSite:
+      if (ref.index >= profile.call_sites.size()) return std::nullopt;
+      return std::make_pair(profile.call_sites[ref.index].time, profile.call_sites[ref.index].time);
+  }
+  return std::nullopt;
+}
+
+std::string process_label(const Profile& profile) {
+  const Provenance& p = profile.provenance;
+  if (p.rank >= 0) return fmt::format("rank {} (pid {})", p.rank, p.pid);
+  return fmt::format("pid {}", p.pid);
+}
+
+Verdict verdict_of(const ProcessAnalysis& process) {
+  std::vector<double> wall, share;
+  for (const StepMetrics& m : process.per_step) {
+    wall.push_back(m.wall_ms);
+    share.push_back(m.gpu_busy_share());
+  }
+  return Verdict{process.per_step.size(), spread_of(wall).median, spread_of(share).median};
+}
+
+}  // namespace perfadvise
