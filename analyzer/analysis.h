@@ -27,9 +27,9 @@ enum class StepMethod {
 
 struct StepDetection {
   StepMethod method = StepMethod::kWindow;
-  std::string description;    // how they were found, for the report ("NVTX 'train_step'")
-  std::vector<Step> warmup;   // reported apart, excluded from every metric
-  std::vector<Step> steps;    // the measured steps
+  std::string description;   // how they were found, for the report ("NVTX 'train_step'")
+  std::vector<Step> warmup;  // reported apart, excluded from every metric
+  std::vector<Step> steps;   // the measured steps
 };
 
 /// Where the GPU's time and idleness go during one step, and what the host asked of it.
@@ -43,11 +43,17 @@ struct StepMetrics {
   std::map<std::string, double> category_ms;  // kernel taxonomy category -> GPU ms
   uint64_t kernel_launches = 0;
   uint64_t graph_launches = 0;
-  uint64_t allocations = 0;                        // cudaMalloc/cudaFree-family calls
-  std::map<std::string, uint64_t> syncs_by_kind;   // "stream", "device", "event", "memcpy", ...
+  uint64_t allocations = 0;                       // cudaMalloc/cudaFree-family calls
+  std::map<std::string, uint64_t> syncs_by_kind;  // "stream", "device", "event", "memcpy", ...
   std::map<std::string, uint64_t> copies_by_direction;  // "HtoD", "DtoH", "DtoD", ...
   std::map<std::string, uint64_t> bytes_by_direction;
   uint64_t pageable_copies = 0;
+  // Added by the analyzer (issue 4); consumers may ignore them.
+  uint64_t kernels = 0;           // kernel executions that started in the step
+  double host_blocked_ms = 0;     // host time blocked in syncs and blocking copies
+  double idle_step_start_ms = 0;  // GPU idle from the step's start to its first GPU op
+  std::map<std::string, uint64_t> copies_by_memory;  // "DtoH pageable", "HtoD pinned", ...
+  std::map<std::string, uint64_t> bytes_by_memory;
 
   double gpu_busy_share() const { return wall_ms > 0 ? gpu_busy_ms / wall_ms : 0; }
 };
@@ -74,27 +80,28 @@ struct EventRef {
 
 /// A place in the user's program that a finding points at.
 struct Location {
-  std::string file;      // Python (or native) source file; empty when unknown
+  std::string file;  // Python (or native) source file; empty when unknown
   uint32_t line = 0;
   std::string function;
-  std::string op;        // framework op or CUDA call, e.g. "aten::nonzero", "cudaMemcpyAsync"
+  std::string op;  // framework op or CUDA call, e.g. "aten::nonzero", "cudaMemcpyAsync"
   double count_per_step = 0;
   double cost_ms_per_step = 0;
   std::vector<std::string> stack;  // "file:line function", innermost first, as evidence
+  std::string code;  // the source line's text, when the file was readable at analysis time
 };
 
 struct Finding {
   std::string rule_id;  // e.g. "SYNC-D2H"
   Severity severity = Severity::kWarning;
-  std::string title;    // one line, with the numbers that matter
+  std::string title;     // one line, with the numbers that matter
   uint32_t process = 0;  // index into Analysis::processes
   double step_time_ms = 0;
   double cost_ms_per_step = 0;
   double estimated_saving_ms_per_step = 0;
   std::string estimate_method;  // how the saving was estimated, in words
   Confidence confidence = Confidence::kMedium;
-  std::vector<Location> locations;  // most costly first
-  std::string fix;                  // specific to what fired, not a generic tip
+  std::vector<Location> locations;        // most costly first
+  std::string fix;                        // specific to what fired, not a generic tip
   std::vector<EventRef> evidence_events;  // a bounded sample, for the timeline and JSON
   std::map<std::string, double> evidence_counts;
   std::string doc;  // "rules/SYNC-D2H.md"
@@ -114,8 +121,8 @@ struct Analysis {
 };
 
 struct AnalysisOptions {
-  std::string steps_regex;      // empty: PyTorch's ProfilerStep#N, then periodicity, then window
-  double min_saving_ms = 0;     // findings below this estimated saving per step are dropped
+  std::string steps_regex;   // empty: PyTorch's ProfilerStep#N, then periodicity, then window
+  double min_saving_ms = 0;  // findings below this estimated saving per step are dropped
 };
 
 }  // namespace perfadvise

@@ -1,0 +1,55 @@
+#include "analyzer/analyzer.h"
+
+#include <algorithm>
+
+#include "analyzer/gpu_timeline.h"
+#include "analyzer/metrics.h"
+#include "analyzer/rule_context.h"
+#include "analyzer/steps.h"
+#include "rules/registry.h"
+
+namespace perfadvise {
+namespace {
+
+void rank(std::vector<Finding>& findings) {
+  std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
+    return a.estimated_saving_ms_per_step > b.estimated_saving_ms_per_step;
+  });
+}
+
+Result<ProcessAnalysis> analyze_process(const Profile& profile, uint32_t index,
+                                        const AnalysisOptions& options) {
+  ProcessAnalysis out;
+  out.profile = &profile;
+  PA_ASSIGN_OR_RETURN(out.steps, detect_steps(profile, options.steps_regex));
+  const std::vector<KernelClass> classes = classify_kernel_names(profile);
+  const std::vector<ApiKind> api_kinds = classify_api_names(profile);
+  std::vector<HostBlock> blocks = find_host_blocks(profile, api_kinds);
+  const GpuTimeline timeline = build_gpu_timeline(profile, blocks);
+  out.per_step =
+      compute_step_metrics({profile, timeline, blocks, classes, api_kinds}, out.steps.steps);
+  const RuleContext context(profile, index, out.steps, out.per_step, classes, api_kinds, blocks,
+                            timeline);
+  for (const auto& rule : all_rules()) {
+    for (Finding& f : rule->evaluate(context)) {
+      if (f.estimated_saving_ms_per_step >= options.min_saving_ms) {
+        out.findings.push_back(std::move(f));
+      }
+    }
+  }
+  rank(out.findings);
+  return out;
+}
+
+}  // namespace
+
+Result<Analysis> analyze(const std::vector<Profile>& profiles, const AnalysisOptions& options) {
+  Analysis analysis;
+  for (uint32_t i = 0; i < profiles.size(); ++i) {
+    PA_ASSIGN_OR_RETURN(ProcessAnalysis process, analyze_process(profiles[i], i, options));
+    analysis.processes.push_back(std::move(process));
+  }
+  return analysis;
+}
+
+}  // namespace perfadvise

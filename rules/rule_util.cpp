@@ -1,0 +1,93 @@
+#include "rules/rule_util.h"
+
+#include <algorithm>
+#include <regex>
+
+#include <fmt/format.h>
+
+#include "analyzer/locations.h"
+
+namespace perfadvise {
+
+void SiteGroups::add(const Location& location, TimeNs cost, TimeNs saving, EventRef event) {
+  Site& site = sites_[LocationResolver::key_of(location)];
+  if (site.count == 0) site.location = location;
+  ++site.count;
+  site.cost += cost;
+  site.saving += saving;
+  if (site.events.size() < kMaxEvidenceEvents) site.events.push_back(event);
+  ++count_;
+  cost_ += cost;
+  saving_ += saving;
+}
+
+std::vector<SiteGroups::Site> SiteGroups::sorted() const {
+  std::vector<Site> out;
+  for (const auto& [key, site] : sites_)
+    out.push_back(site);
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Site& a, const Site& b) { return a.cost > b.cost; });
+  return out;
+}
+
+void SiteGroups::fill(Finding& finding, double steps) const {
+  for (const Site& site : sorted()) {
+    if (finding.locations.size() < kMaxLocations) {
+      Location loc = site.location;
+      loc.count_per_step = double(site.count) / steps;
+      loc.cost_ms_per_step = double(site.cost) / 1e6 / steps;
+      finding.locations.push_back(std::move(loc));
+    }
+    for (const EventRef& e : site.events) {
+      if (finding.evidence_events.size() < kMaxEvidenceEvents) finding.evidence_events.push_back(e);
+    }
+  }
+  finding.evidence_counts["events"] = double(count_);
+  finding.evidence_counts["events_per_step"] = double(count_) / steps;
+  finding.evidence_counts["locations"] = double(sites_.size());
+}
+
+Severity severity_for_share(double share) {
+  if (share >= 0.20) return Severity::kCritical;
+  if (share >= 0.03) return Severity::kWarning;
+  return Severity::kInfo;
+}
+
+std::string fmt_ms(double ms) {
+  if (ms >= 100) return fmt::format("{:.0f}", ms);
+  if (ms >= 1) return fmt::format("{:.1f}", ms);
+  if (ms >= 0.01) return fmt::format("{:.2f}", ms);
+  return fmt::format("{:.3f}", ms);
+}
+
+std::string fmt_pct(double share) {
+  return fmt::format("{:.0f}%", share * 100);
+}
+
+TimeNs total_kernel_time(const RuleContext& c) {
+  return kernel_time_in_steps(c, [](const Kernel&) { return true; });
+}
+
+}  // namespace perfadvise
+
+namespace perfadvise {
+
+std::string short_kernel_name(const std::string& name) {
+  std::string_view s = name;
+  if (s.starts_with("void ")) s.remove_prefix(5);
+  const size_t cut = s.find_first_of("<(");
+  std::string out(s.substr(0, cut));
+  if (out.empty()) out = std::string(s.substr(0, 80));
+  // PyTorch's generic launchers say little; the functor or op inside the template says more.
+  static const std::regex kFunctor(
+      R"(([A-Za-z0-9_]+(Functor|Ops|_kernel_cuda|_kernel_impl|_functor)[A-Za-z0-9_]*))");
+  std::smatch match;
+  const std::string rest(s.substr(cut == std::string_view::npos ? s.size() : cut));
+  if (cut != std::string_view::npos && std::regex_search(rest, match, kFunctor)) {
+    out += "<" + match[1].str() + ">";
+  }
+  if (out.size() > 120) out = out.substr(0, 117) + "...";
+  return out;
+}
+
+}  // namespace perfadvise

@@ -1,0 +1,105 @@
+// Helpers shared by rules: grouping events by the user's code location, per-step numbers,
+// severity from a share of the step, and number formatting for titles.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "analyzer/analysis.h"
+#include "analyzer/rule_context.h"
+
+namespace perfadvise {
+
+inline constexpr size_t kMaxEvidenceEvents = 64;
+inline constexpr size_t kMaxLocations = 20;
+
+/// Events grouped by location ("file:line", or the op when there is no Python frame).
+class SiteGroups {
+ public:
+  struct Site {
+    Location location;
+    uint64_t count = 0;
+    TimeNs cost = 0;
+    TimeNs saving = 0;
+    std::vector<EventRef> events;
+  };
+
+  void add(const Location& location, TimeNs cost, TimeNs saving, EventRef event);
+  bool empty() const { return sites_.empty(); }
+  uint64_t count() const { return count_; }
+  TimeNs cost() const { return cost_; }
+  TimeNs saving() const { return saving_; }
+  /// Sites, most costly first.
+  std::vector<Site> sorted() const;
+  /// Fills the finding's locations (per step), evidence events and counts.
+  void fill(Finding& finding, double steps) const;
+
+ private:
+  std::map<std::string, Site> sites_;
+  uint64_t count_ = 0;
+  TimeNs cost_ = 0, saving_ = 0;
+};
+
+/// ns over the measured steps -> ms per step.
+inline double per_step_ms(TimeNs total, const RuleContext& c) {
+  return double(total) / 1e6 / c.step_count();
+}
+
+/// critical at >= 20% of the step, warning at >= 3%, else info.
+Severity severity_for_share(double share_of_step);
+
+/// "24.1", "0.31", "1204": milliseconds with a precision that suits the magnitude.
+std::string fmt_ms(double ms);
+/// "33%" of a share in [0, 1].
+std::string fmt_pct(double share);
+
+/// Total GPU time of kernels (in the measured steps) for which `pick` returns true, in ns.
+template <typename Pick>
+TimeNs kernel_time_in_steps(const RuleContext& c, Pick pick) {
+  TimeNs total = 0;
+  for (const Kernel& k : c.profile().kernels) {
+    if (pick(k) && c.in_steps(k.start)) total += k.end - k.start;
+  }
+  return total;
+}
+
+/// GPU kernel time in the measured steps (ns).
+TimeNs total_kernel_time(const RuleContext& c);
+
+}  // namespace perfadvise
+
+namespace perfadvise {
+
+/// A demangled kernel name without return type, namespaces' noise and template arguments, for
+/// titles and locations: "void at::native::vectorized_elementwise_kernel<4, ...>(...)" ->
+/// "at::native::vectorized_elementwise_kernel".
+std::string short_kernel_name(const std::string& name);
+
+/// Kernel time (ns, measured steps) grouped by kernel name, for kernels `pick` accepts; as
+/// locations (op = short name), most costly first, and the total.
+struct KernelGroups {
+  SiteGroups groups;
+  TimeNs total = 0;
+};
+template <typename Pick>
+KernelGroups group_kernels(const RuleContext& c, Pick pick) {
+  KernelGroups out;
+  const Profile& p = c.profile();
+  std::map<StringId, std::string> short_names;
+  for (uint32_t i = 0; i < p.kernels.size(); ++i) {
+    const Kernel& k = p.kernels[i];
+    if (!pick(k) || !c.in_steps(k.start)) continue;
+    Location loc;
+    auto it = short_names.find(k.name);
+    if (it == short_names.end()) {
+      it = short_names.emplace(k.name, short_kernel_name(p.strings[k.name])).first;
+    }
+    loc.op = it->second;
+    out.groups.add(loc, k.end - k.start, 0, EventRef{EventRef::Table::kKernel, i});
+    out.total += k.end - k.start;
+  }
+  return out;
+}
+
+}  // namespace perfadvise

@@ -1,0 +1,21 @@
+// What made the host wait, in the user's terms (torch.nonzero, boolean masking, .item(), a
+// tensor built on the CPU, ...), and the fix for exactly that. A table of patterns matched on
+// the native op name first, then on the source line and the library frames of the stack.
+#pragma once
+
+#include <string>
+
+#include "analyzer/analysis.h"
+#include "analyzer/host_blocks.h"
+
+namespace perfadvise {
+
+struct SyncTrigger {
+  std::string name;  // "torch.nonzero", "boolean mask", ...
+  std::string fix;
+};
+
+/// The trigger of a blocking event at `location`; a generic one for `cause` when nothing matches.
+SyncTrigger identify_trigger(BlockCause cause, const Location& location);
+
+}  // namespace perfadvise
