@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
 
   Action action;
   register_info(app, action);
+  register_gate(app, action);
 
   try {
     app.parse(argc, argv);
