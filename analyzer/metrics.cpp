@@ -63,8 +63,9 @@ void add_kernels(const MetricInputs& in, const Step& step, StepMetrics& m) {
   m.kernels = last - first;
   for (size_t i = first; i < last; ++i) {
     const Kernel& k = in.profile.kernels[i];
-    const KernelClass& c = in.kernel_classes[k.name];
-    m.category_ms[std::string(category_name(c.category))] += double(k.end - k.start) / kMs;
+    const KernelCategory c = k.name < in.kernel_classes.size() ? in.kernel_classes[k.name].category
+                                                               : KernelCategory::kUnknown;
+    m.category_ms[std::string(category_name(c))] += double(k.end - k.start) / kMs;
   }
 }
 

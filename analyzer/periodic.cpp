@@ -19,6 +19,9 @@ constexpr double kMinSelfMatch = 0.85;  // share of kernels equal to the kernel 
 constexpr double kMatchTolerance = 0.005;
 constexpr size_t kSelfMatchSamples = 8192;
 constexpr size_t kMaxCandidates = 64;
+constexpr size_t kScanMaxPeriod = 8192;
+constexpr size_t kScanSamples = 256;
+constexpr size_t kScanCandidates = 8;
 
 struct NameRecurrence {
   StringId name = 0;
@@ -68,9 +71,10 @@ std::vector<NameRecurrence> recurrences(const Positions& p, size_t n) {
   return out;
 }
 
-double self_match(const std::vector<StringId>& seq, size_t period) {
+double self_match(const std::vector<StringId>& seq, size_t period,
+                  size_t max_samples = kSelfMatchSamples) {
   const size_t range = seq.size() - period;
-  const size_t samples = std::min(range, kSelfMatchSamples);
+  const size_t samples = std::min(range, max_samples);
   size_t equal = 0;
   for (size_t s = 0; s < samples; ++s) {
     const size_t i = s * range / samples;
@@ -89,6 +93,17 @@ size_t choose_period(const std::vector<StringId>& seq, const std::vector<NameRec
     candidates.emplace_back(w, period);
   std::sort(candidates.rbegin(), candidates.rend());
   if (candidates.size() > kMaxCandidates) candidates.resize(kMaxCandidates);
+  // Names that run several times per step give no candidate; a cheap scan of short periods
+  // covers them (a step of identical layers has no once-per-step name).
+  std::vector<std::pair<double, size_t>> scanned;
+  const size_t scan_max = std::min(seq.size() / kMinSteps, kScanMaxPeriod);
+  for (size_t period = 1; period <= scan_max; ++period) {
+    scanned.emplace_back(self_match(seq, period, kScanSamples), period);
+  }
+  std::sort(scanned.rbegin(), scanned.rend());
+  for (size_t i = 0; i < scanned.size() && i < kScanCandidates; ++i) {
+    candidates.emplace_back(0, scanned[i].second);
+  }
   std::vector<std::pair<size_t, double>> scored;
   double best = 0;
   for (auto [w, period] : candidates) {
@@ -104,29 +119,17 @@ size_t choose_period(const std::vector<StringId>& seq, const std::vector<NameRec
   return chosen;
 }
 
-// Among names recurring once per period, the one after the longest GPU pause starts a step.
-StringId choose_anchor(const Profile& p, const std::vector<NameRecurrence>& names, size_t period) {
-  std::unordered_map<StringId, std::vector<double>> pauses;
-  for (const NameRecurrence& r : names) {
-    if (r.median_gap == period) pauses[r.name];
-  }
+// Without a once-per-step name, steps are blocks of `period` kernels; they start at the
+// position (modulo the period) after which the GPU paused longest, summed over all periods.
+size_t quietest_offset(const std::vector<Kernel>& kernels, size_t period) {
+  std::vector<double> pause(period, 0);
   TimeNs busy_until = INT64_MIN;
-  for (const Kernel& k : p.kernels) {
-    auto it = pauses.find(k.name);
-    if (it != pauses.end() && busy_until != INT64_MIN) {
-      it->second.push_back(double(std::max<TimeNs>(0, k.start - busy_until)));
-    }
-    busy_until = std::max(busy_until, k.end);
+  for (size_t i = 0; i < kernels.size(); ++i) {
+    if (busy_until != INT64_MIN)
+      pause[i % period] += double(std::max<TimeNs>(0, kernels[i].start - busy_until));
+    busy_until = std::max(busy_until, kernels[i].end);
   }
-  StringId anchor = 0;
-  double best = -1;
-  for (auto& [name, values] : pauses) {
-    if (values.empty()) continue;
-    std::nth_element(values.begin(), values.begin() + values.size() / 2, values.end());
-    const double median = values[values.size() / 2];
-    if (median > best || (median == best && name < anchor)) best = median, anchor = name;
-  }
-  return anchor;
+  return size_t(std::max_element(pause.begin(), pause.end()) - pause.begin());
 }
 
 }  // namespace
@@ -146,11 +149,22 @@ std::vector<Step> periodic_steps(const Profile& profile, size_t* period_kernels)
       recurrences(group_positions(seq, names), seq.size());
   const size_t period = choose_period(seq, recurring);
   if (period == 0) return {};
-  const StringId anchor = choose_anchor(profile, recurring, period);
+  // Steps start after the longest GPU pause of the period (data loading, the host catching up).
+  // When the kernel there runs once per step, its name anchors the steps, which tolerates
+  // steps with a few more or fewer kernels; otherwise steps are blocks of `period` kernels.
+  const size_t offset = quietest_offset(kernels, period);
+  const size_t probe = (kernels.size() / 4 / period) * period + offset;
+  StringId anchor = 0;
+  for (const NameRecurrence& r : recurring) {
+    if (probe < kernels.size() && r.name == kernels[probe].name && r.median_gap == period)
+      anchor = r.name;
+  }
   std::vector<TimeNs> boundaries;
   TimeNs busy_until = INT64_MIN;
-  for (const Kernel& k : kernels) {
-    if (k.name == anchor) {
+  for (size_t i = 0; i < kernels.size(); ++i) {
+    const Kernel& k = kernels[i];
+    const bool starts_step = anchor != 0 ? k.name == anchor : i % period == offset;
+    if (starts_step) {
       boundaries.push_back(busy_until == INT64_MIN ? k.start : std::min(k.start, busy_until));
     }
     busy_until = std::max(busy_until, k.end);

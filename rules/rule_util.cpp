@@ -81,11 +81,15 @@ std::string short_kernel_name(const std::string& name) {
   // PyTorch's generic launchers say little; the functor or op inside the template says more.
   static const std::regex kFunctor(
       R"(([A-Za-z0-9_]+(Functor|Ops|_kernel_cuda|_kernel_impl|_functor)[A-Za-z0-9_]*))");
-  std::smatch match;
-  const std::string rest(s.substr(cut == std::string_view::npos ? s.size() : cut));
-  if (cut != std::string_view::npos && std::regex_search(rest, match, kFunctor)) {
-    out += "<" + match[1].str() + ">";
+  // The last functor of the template arguments is the innermost: MulFunctor, not the
+  // BinaryFunctor wrapping it.
+  std::string rest(s.substr(cut == std::string_view::npos ? s.size() : cut));
+  rest = rest.substr(0, rest.find(">("));
+  std::string functor;
+  for (std::sregex_iterator it(rest.begin(), rest.end(), kFunctor), end; it != end; ++it) {
+    functor = (*it)[1].str();
   }
+  if (!functor.empty()) out += "<" + functor + ">";
   if (out.size() > 120) out = out.substr(0, 117) + "...";
   return out;
 }

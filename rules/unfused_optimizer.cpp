@@ -12,7 +12,7 @@ namespace perfadvise {
 namespace {
 
 constexpr size_t kMinTailKernels = 60;
-constexpr double kMinShare = 0.05;
+constexpr double kMinShare = 0.03;
 
 struct Tail {
   size_t kernels = 0;

@@ -1,0 +1,92 @@
+#include <catch2/catch.hpp>
+
+#include "tests/rules/rule_test_util.h"
+
+using namespace perfadvise;
+using namespace perfadvise::testing;
+
+namespace {
+
+// A GPU-bound step: `main` kernels of `main_us` each, then 20 ordinary elementwise kernels.
+Profile gpu_bound(const std::string& main, int count, TimeNs main_us, KernelShape shape = {}) {
+  return loop(10, [&](ProfileBuilder&, WorkloadSim& sim) {
+    sim.kernel(kGemmBf16, 300'000);
+    for (int i = 0; i < count; ++i) {
+      const TimeNs start = sim.gpu_free();
+      (void)start;
+      sim.kernel(main, main_us * 1000, shape);
+    }
+    for (int i = 0; i < 20; ++i)
+      sim.kernel(kAddKernel, 10'000);
+  });
+}
+
+}  // namespace
+
+TEST_CASE("FP32-GEMM: sgemm kernels dominate") {
+  const auto found = findings_of(gpu_bound(kSgemm, 20, 200), "FP32-GEMM");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].fix.find("set_float32_matmul_precision") != std::string::npos);
+  CHECK(found[0].estimated_saving_ms_per_step < found[0].cost_ms_per_step);
+  CHECK(findings_of(gpu_bound(kGemmBf16, 20, 200), "FP32-GEMM").empty());
+}
+
+TEST_CASE("UNFUSED-ELEMENTWISE: eager pointwise chains dominate, Triton kernels do not count") {
+  const auto found = findings_of(gpu_bound(kMulKernel, 100, 40), "UNFUSED-ELEMENTWISE");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].fix.find("torch.compile") != std::string::npos);
+  CHECK(found[0].locations.at(0).op.find("MulFunctor") != std::string::npos);
+  CHECK(
+      findings_of(gpu_bound("triton_poi_fused_add_mul_0", 100, 40), "UNFUSED-ELEMENTWISE").empty());
+}
+
+TEST_CASE("UNFUSED-ATTENTION: bmm -> scale -> softmax -> bmm, not flash") {
+  auto attention = [](bool fused) {
+    return loop(10, [fused](ProfileBuilder&, WorkloadSim& sim) {
+      for (int layer = 0; layer < 12; ++layer) {
+        sim.kernel(kGemmBf16, 100'000);  // qkv projection
+        if (fused) {
+          sim.kernel(kFlashKernel, 150'000);
+        } else {
+          sim.kernel(kGemmBf16, 80'000);   // q @ k^T
+          sim.kernel(kMulKernel, 40'000);  // scale
+          sim.kernel(kSoftmaxKernel, 60'000);
+          sim.kernel(kGemmBf16, 80'000);  // attn @ v
+        }
+        sim.kernel(kGemmBf16, 100'000);  // output projection
+      }
+      sim.kernel(kArgmaxKernel, 20'000);  // once per step: the loss
+    });
+  };
+  const auto found = findings_of(attention(false), "UNFUSED-ATTENTION");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].evidence_counts.at("events_per_step") == Approx(12));
+  CHECK(found[0].fix.find("scaled_dot_product_attention") != std::string::npos);
+  CHECK(findings_of(attention(true), "UNFUSED-ATTENTION").empty());
+}
+
+TEST_CASE("LAYOUT-COPIES: roll and contiguous copies take a large share") {
+  const char* roll = "void at::native::roll_cuda_kernel<float>(float const*, float*, long)";
+  const auto found = findings_of(gpu_bound(roll, 10, 60), "LAYOUT-COPIES");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].fix.find("roll") != std::string::npos);
+  CHECK(findings_of(gpu_bound(kGemmBf16, 10, 60), "LAYOUT-COPIES").empty());
+}
+
+TEST_CASE("SMALL-GRID: kernels with fewer blocks than SMs dominate") {
+  const char* kernel = "my_small_kernel(float*)";
+  const auto found = findings_of(gpu_bound(kernel, 10, 100, {.grid_x = 16}), "SMALL-GRID");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].title.find("132 SMs") != std::string::npos);
+  CHECK(findings_of(gpu_bound(kernel, 10, 100, {.grid_x = 264}), "SMALL-GRID").empty());
+}
+
+TEST_CASE("UNFUSED-OPTIMIZER: per-parameter kernels at the end of each step") {
+  const auto found =
+      findings_of(masked_loss_training({.steps = 10, .fixed = true, .fused_optimizer = false}),
+                  "UNFUSED-OPTIMIZER");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].fix.find("fused=True") != std::string::npos);
+  CHECK(
+      findings_of(masked_loss_training({.steps = 10, .fixed = true}), "UNFUSED-OPTIMIZER").empty());
+}
