@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
 
   Action action;
   register_info(app, action);
+  register_analyze(app, action);
+  register_rules(app, action);
   register_gate(app, action);
 
   try {

@@ -35,6 +35,8 @@ inline void unwrap(Result<void> result) {
 using Action = std::function<int()>;
 
 void register_info(CLI::App& app, Action& action);
+void register_analyze(CLI::App& app, Action& action);
+void register_rules(CLI::App& app, Action& action);
 void register_gate(CLI::App& app, Action& action);
 
 }  // namespace perfadvise::cli
