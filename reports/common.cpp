@@ -47,21 +47,21 @@ std::string_view step_method_name(StepMethod method) {
 std::string_view event_table_name(EventRef::Table table) {
   switch (table) {
     case EventRef::Table::kKernel:
-      return "kernels";
+      return "kernel";
     case EventRef::Table::kMemcpy:
-      return "memcpys";
+      return "memcpy";
     case EventRef::Table::kMemset:
-      return "memsets";
+      return "memset";
     case EventRef::Table::kSync:
-      return "syncs";
+      return "sync";
     case EventRef::Table::kApiCall:
-      return "api_calls";
+      return "api_call";
     case EventRef::Table::kNvtx:
       return "nvtx";
     case EventRef::Table::kCallSite:
-      return "call_sites";
+      return "call_site";
   }
-  return "kernels";
+  return "kernel";
 }
 
 std::string_view memcpy_kind_name(MemcpyKind kind) {
