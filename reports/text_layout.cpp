@@ -65,6 +65,13 @@ std::string fit(std::string_view text, int width) {
   return std::string(text.substr(0, prefix_bytes(text, static_cast<size_t>(width - 1)))) + "…";
 }
 
+std::string fit_left(std::string_view text, int width) {
+  size_t total = display_width(text);
+  if (width <= 0) return "";
+  if (total <= static_cast<size_t>(width)) return std::string(text);
+  return "…" + std::string(text.substr(prefix_bytes(text, total - static_cast<size_t>(width - 1))));
+}
+
 std::string wrap(std::string_view text, int width, int first_indent, int indent) {
   std::string out;
   int column = first_indent;

@@ -10,6 +10,8 @@ namespace perfadvise {
 size_t display_width(std::string_view text);
 /// Cuts `text` to at most `width` code points, ending with "…" when cut.
 std::string fit(std::string_view text, int width);
+/// Like fit, but keeps the end: "…s/loss.py:28" (the end of a path says the most).
+std::string fit_left(std::string_view text, int width);
 /// Word-wraps to `width` columns; the first line is already at column `first_indent` (the
 /// caller printed that much), continuation lines are indented by `indent` spaces. Words longer
 /// than a line are cut.

@@ -58,7 +58,7 @@ std::string verdict_lines(const Analysis& analysis, const std::vector<Finding>& 
 std::string location_line(const Location& l, int width) {
   std::string count = l.count_per_step > 0 ? fmt::format("x{:g}/step", l.count_per_step) : "";
   std::string tail = fmt::format("{:>10}  {:>9}", count, format_ms(l.cost_ms_per_step));
-  std::string where = fit(location_label(l), 28);
+  std::string where = fit_left(location_label(l), 28);
   int op_width = std::max(8, width - 2 - 28 - 2 - static_cast<int>(tail.size()) - 2);
   return fmt::format("  {:<28}  {:<{}}  {}", where, fit(l.op, op_width), op_width, tail);
 }

@@ -7,6 +7,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "analyzer/analyzer.h"
+#include "profile/reader.h"
 #include "reports/reporter.h"
 #include "tests/reports/fixture.h"
 #include "tests/reports/perfetto_check.h"
@@ -104,4 +106,30 @@ TEST_CASE("chrome: valid JSON with complete events and paired flows") {
   CHECK(complete > fx->profile.kernels.size());
   CHECK(starts == ends);
   CHECK(starts == fx->profile.kernels.size() + fx->profile.memcpys.size());
+}
+
+TEST_CASE("perfetto: the recorded samples pass the structure and protoc decode checks") {
+  for (const char* name : {"masked_loss_baseline", "decode_loop", "plain_cuda"}) {
+    std::string path = std::string(PERFADVISE_SAMPLES_DIR) + "/" + name + ".sqlite";
+    if (!std::ifstream(path)) {
+      WARN(path << " is missing: sample check skipped");
+      continue;
+    }
+    auto profiles = load_profiles(path);
+    REQUIRE(profiles.ok());
+    auto analysis = analyze(*profiles, {});
+    REQUIRE(analysis.ok());
+    std::string trace = export_as("perfetto", *analysis);
+    PerfettoSummary s = check_perfetto(trace);
+    INFO(name << ": " << (s.problems.empty() ? "" : s.problems.front()));
+    CHECK(s.problems.empty());
+    CHECK(s.flows > 0);
+    if (std::system("protoc --version > /dev/null 2>&1") != 0) continue;
+    TempDir dir;
+    std::ofstream(dir.file("t.pftrace"), std::ios::binary) << trace;
+    std::string command = "protoc --proto_path=" + std::string(PERFADVISE_TESTS_REPORTS_DIR) +
+                          " --decode=perfetto.protos.Trace perfetto_trimmed.proto < " +
+                          dir.file("t.pftrace") + " > " + dir.file("t.txt");
+    CHECK(std::system(command.c_str()) == 0);
+  }
 }

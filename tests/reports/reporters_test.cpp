@@ -43,6 +43,7 @@ TEST_CASE("text report: verdict, findings by saving, locations, fix, 100 columns
   REQUIRE(sync != std::string::npos);
   REQUIRE(idle != std::string::npos);
   CHECK(sync < idle);
+  CHECK(text.find("…/home/user/proj/loss.py:28") == std::string::npos);
   CHECK(text.find("/home/user/proj/loss.py:28") != std::string::npos);
   CHECK(text.find("aten::nonzero") != std::string::npos);
   CHECK(text.find("fix: torch.where") != std::string::npos);
@@ -79,6 +80,7 @@ TEST_CASE("text report: max_findings and no findings") {
 
 TEST_CASE("text layout: fit and wrap count code points") {
   CHECK(fit("abcdef", 4) == "abc…");
+  CHECK(fit_left("/long/path/loss.py:28", 12) == "…/loss.py:28");
   CHECK(display_width("h\xC3\xA9llo") == 5);
   CHECK(display_width("\033[1mab\033[0m") == 2);
   std::string wrapped = wrap("one two three four five six", 12, 0, 2);
