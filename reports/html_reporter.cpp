@@ -53,7 +53,7 @@ std::string verdict_html(const Analysis& analysis, const std::vector<Finding>& f
         "<div class=\"kpi\"><b>{:.0f}%</b><span>GPU busy</span></div>",
         escape_html(process_label(*p.profile)), v.steps ? format_ms(v.step_ms) : "n/a", v.steps,
         v.busy_share * 100);
-    out += fmt::format("<div class=\"kpi\"><b>{}</b><span>steps found by</span></div></div>",
+    out += fmt::format("</div><p class=\"steps-by\">Steps: {}</p>",
                        escape_html(p.steps.description.empty() ? "-" : p.steps.description));
   }
   if (findings.empty()) return out + "<p class=\"none\">No rule matched this run.</p></section>";

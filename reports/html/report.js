@@ -233,6 +233,12 @@
       window.requestAnimationFrame(function () { pending = false; draw(); });
     }
 
+    // Enough decimals that neighbouring ticks never read the same.
+    function tickLabel(t, step) {
+      var digits = Math.min(6, Math.max(0, Math.ceil(-Math.log10(step / 1e6))));
+      return (t / 1e6).toFixed(digits) + ' ms';
+    }
+
     function drawAxis(w) {
       var styles = getComputedStyle(document.body);
       ctx.fillStyle = styles.color;
@@ -242,7 +248,7 @@
       for (var t = Math.ceil(view.t0 / step) * step; t <= view.t1; t += step) {
         var x = xOf(t);
         ctx.fillRect(x, AXIS - 6, 1, 6);
-        ctx.fillText(ns(t), x + 3, AXIS - 9);
+        ctx.fillText(tickLabel(t, step), x + 3, AXIS - 9);
       }
       ctx.globalAlpha = 0.07;
       (tl.steps || []).forEach(function (st, i) {
