@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   register_info(app, action);
   register_analyze(app, action);
   register_rules(app, action);
+  register_run(app, action);
   register_report(app, action);
   register_export(app, action);
   register_gate(app, action);

@@ -37,6 +37,7 @@ using Action = std::function<int()>;
 void register_info(CLI::App& app, Action& action);
 void register_analyze(CLI::App& app, Action& action);
 void register_rules(CLI::App& app, Action& action);
+void register_run(CLI::App& app, Action& action);
 void register_report(CLI::App& app, Action& action);
 void register_export(CLI::App& app, Action& action);
 void register_gate(CLI::App& app, Action& action);

@@ -1,0 +1,67 @@
+// perfadvise run [-o DIR] [--steps REGEX] -- CMD ARGS...: runs CMD with the collector injected
+// and returns CMD's exit code. Everything perfadvise says goes to stderr, so the program's
+// stdout stays exactly what it would be.
+#include <regex>
+
+#include <fmt/format.h>
+
+#include "cli/verbs.h"
+#include "collector/launcher/launcher.h"
+#include "collector/launcher/run_report.h"
+
+namespace perfadvise::cli {
+namespace {
+
+/// After the command: the handshake verdict, then what each profile holds.
+void report_recorded(const launcher::RunResult& result) {
+  const auto markers = launcher::read_markers(result.output_dir);
+  for (const std::string& warning : launcher::handshake_warnings(result, markers)) {
+    fmt::print(stderr, "perfadvise: WARNING: {}\n", warning);
+  }
+  auto summary = launcher::recorded_summary(result.output_dir);
+  if (summary.ok()) {
+    fmt::print(stderr, "{}", summary.value());
+  } else {
+    fmt::print(stderr, "perfadvise: WARNING: {}\n", summary.error().message);
+  }
+}
+
+int run(launcher::RunOptions options) {
+  if (options.command.empty())
+    throw UsageError("run: no command given (perfadvise run -- CMD ...)");
+  if (!options.steps_regex.empty()) {
+    try {
+      std::regex check(options.steps_regex);
+    } catch (const std::regex_error& e) {
+      throw UsageError(
+          fmt::format("--steps {}: not a valid regex ({})", options.steps_regex, e.what()));
+    }
+  }
+  options.collector_path = unwrap(launcher::find_collector("/proc/self/exe"));
+  const std::string run_dir = unwrap(launcher::prepare_run_dir(options));
+  const launcher::RunResult result = unwrap(launcher::run_command(options, run_dir));
+  if (auto finished = launcher::finish_run_json(run_dir, result); !finished.ok()) {
+    fmt::print(stderr, "perfadvise: WARNING: {}\n", finished.error().message);
+  }
+  if (result.exec_failed) return result.exit_code;
+  report_recorded(result);
+  // The analyzer's top findings for run_dir go here once `perfadvise analyze` exists.
+  return result.exit_code;
+}
+
+}  // namespace
+
+void register_run(CLI::App& app, Action& action) {
+  auto* cmd = app.add_subcommand(
+      "run", "Run a CUDA program with the collector injected: one profile per CUDA process");
+  static launcher::RunOptions options;
+  cmd->add_option("-o,--output", options.output_dir,
+                  "Run directory (default: perfadvise-<timestamp>)");
+  cmd->add_option("--steps", options.steps_regex,
+                  "Regex matching the NVTX range that marks one training step");
+  cmd->add_option("COMMAND", options.command, "The program and its arguments, after --")
+      ->required();
+  cmd->callback([&action] { action = [] { return run(options); }; });
+}
+
+}  // namespace perfadvise::cli

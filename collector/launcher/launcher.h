@@ -1,0 +1,61 @@
+// `perfadvise run`'s engine, without any CUDA dependency: prepares the run directory, runs the
+// user's command exactly as a shell would (same stdin/stdout/stderr, working directory and
+// process group; signals sent to the launcher are forwarded; the command's exit status comes
+// back) with the collector injected, and checks afterwards that every CUDA process was traced.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "profile/result.h"
+
+namespace perfadvise::launcher {
+
+/// Exit codes a shell would give.
+inline constexpr int kExitCommandNotFound = 127;
+inline constexpr int kExitCannotExecute = 126;
+
+struct RunOptions {
+  std::vector<std::string> command;  // argv of the program to run; [0] is looked up in PATH
+  std::string output_dir;            // "" = perfadvise-<timestamp> in the working directory
+  std::string steps_regex;           // handed to the collector and recorded in the profile
+  std::string collector_path;        // libperfadvise_collector.so to inject
+};
+
+/// A process seen while the command ran.
+struct TracedProcess {
+  pid_t pid = 0;
+  std::string name;          // /proc/<pid>/comm
+  bool cuda_loaded = false;  // libcuda.so was mapped
+  bool collector_loaded = false;
+};
+
+struct RunResult {
+  int exit_code = 0;  // the command's, 128 + signal when a signal ended it
+  bool exec_failed = false;
+  std::string output_dir;
+  std::vector<TracedProcess> processes;  // descendants that loaded CUDA
+};
+
+/// PERFADVISE_COLLECTOR, else libperfadvise_collector.so next to the executable or in
+/// ../bin (build tree) or ../lib (installed). Errors say where it looked.
+Result<std::string> find_collector(const std::string& executable_path);
+
+/// "perfadvise-20261123-081500" for the given time (local time), unique in `parent`.
+std::string default_run_dir(const std::string& parent, std::chrono::system_clock::time_point t);
+
+/// Creates the run directory and writes run.json (command, host, start time).
+Result<std::string> prepare_run_dir(const RunOptions& options);
+
+/// Runs the command to completion. Errors only for launcher failures (fork, pipes); a command
+/// that cannot be executed is a RunResult with exec_failed and exit code 127 or 126, after one
+/// line on stderr.
+Result<RunResult> run_command(const RunOptions& options, const std::string& run_dir);
+
+/// Adds the outcome (exit code, end time, profiles) to run.json.
+Result<void> finish_run_json(const std::string& run_dir, const RunResult& result);
+
+}  // namespace perfadvise::launcher
