@@ -201,9 +201,8 @@ def main():
         frame_ms = dt.evaluate("""(function(){var t=performance.now();
             for(var i=0;i<10;i++) perfadvise.timeline.draw(); return (performance.now()-t)/10;})()""")
         events = dt.evaluate("perfadvise.data.timeline.shown_events")
+        # A number to read, not a pass/fail: timings belong in benchmarks, not in tests.
         print(f"full redraw of {events} events: {frame_ms:.1f} ms per frame")
-        if frame_ms > 250:
-            failures.append(f"the timeline redraw takes {frame_ms:.0f} ms (> 250 ms)")
         save_screenshot(dt, os.path.join(args.workdir, "report_top.png"),
                         {"x": 0, "y": 0, "width": 1400, "height": 1800})
 
