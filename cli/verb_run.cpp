@@ -1,13 +1,20 @@
 // perfadvise run [-o DIR] [--steps REGEX] -- CMD ARGS...: runs CMD with the collector injected
 // and returns CMD's exit code. Everything perfadvise says goes to stderr, so the program's
 // stdout stays exactly what it would be.
+#include <unistd.h>
+
+#include <fstream>
+#include <iostream>
 #include <regex>
 
 #include <fmt/format.h>
 
+#include "analyzer/analyzer.h"
 #include "cli/verbs.h"
 #include "collector/launcher/launcher.h"
 #include "collector/launcher/run_report.h"
+#include "profile/reader.h"
+#include "reports/reporter.h"
 
 namespace perfadvise::cli {
 namespace {
@@ -23,6 +30,46 @@ void report_recorded(const launcher::RunResult& result) {
     fmt::print(stderr, "{}", summary.value());
   } else {
     fmt::print(stderr, "perfadvise: WARNING: {}\n", summary.error().message);
+  }
+}
+
+Result<void> write_report(const Analysis& analysis, const std::string& format,
+                          const std::string& path) {
+  PA_ASSIGN_OR_RETURN(auto reporter, make_reporter(format));
+  std::ofstream out(path, std::ios::binary);
+  if (!out) return make_error("{}: cannot write", path);
+  ReportOptions options;
+  options.input_path = path;
+  return reporter->write(analysis, options, out);
+}
+
+/// The top findings on stderr, and the HTML report and Perfetto trace in the run directory.
+/// Problems here are warnings: the program has run and its exit code is what counts.
+void advise(const std::string& run_dir, const std::string& steps_regex) {
+  auto profiles = load_profiles(run_dir);
+  if (!profiles.ok()) return;  // no CUDA process: report_recorded() already said so
+  AnalysisOptions analysis_options;
+  analysis_options.steps_regex = steps_regex;
+  auto analysis = analyze(*profiles, analysis_options);
+  if (!analysis.ok()) {
+    fmt::print(stderr, "perfadvise: WARNING: {}\n", analysis.error().message);
+    return;
+  }
+  if (auto text = make_reporter("text"); text.ok()) {
+    ReportOptions options;
+    options.color = isatty(STDERR_FILENO) != 0;
+    options.max_findings = 3;
+    options.input_path = run_dir;
+    (void)(*text)->write(*analysis, options, std::cerr);
+  }
+  for (const auto& [format, name] : {std::pair<std::string, std::string>{"html", "report.html"},
+                                     {"perfetto", "trace.pftrace"}}) {
+    const std::string path = run_dir + "/" + name;
+    if (auto written = write_report(*analysis, format, path); written.ok()) {
+      fmt::print(stderr, "perfadvise: {}: {}\n", format == "html" ? "report" : "trace", path);
+    } else {
+      fmt::print(stderr, "perfadvise: WARNING: {}\n", written.error().message);
+    }
   }
 }
 
@@ -45,7 +92,7 @@ int run(launcher::RunOptions options) {
   }
   if (result.exec_failed) return result.exit_code;
   report_recorded(result);
-  // The analyzer's top findings for run_dir go here once `perfadvise analyze` exists.
+  advise(run_dir, options.steps_regex);
   return result.exit_code;
 }
 
