@@ -131,15 +131,16 @@ void RecordDecoder::decode_kernel(const CUpti_ActivityKernel10& k) {
   writer_.add(row);
 }
 
-void RecordDecoder::decode_memcpy(const CUpti_ActivityMemcpy6& m) {
-  if (!has_timestamps(m.start, m.end)) return;
+namespace {
+
+// Memcpy6 and MemcpyPtoP4 share these fields; only the correlation id differs.
+template <typename Record>
+Memcpy memcpy_row(const Record& m, uint32_t correlation_id) {
   Memcpy row;
   row.start = static_cast<TimeNs>(m.start);
   row.end = static_cast<TimeNs>(m.end);
   row.bytes = m.bytes;
-  // correlationId names the driver call; the runtime call (what the user's code made) wins.
-  row.correlation_id =
-      resolve(m.runtimeCorrelationId != 0 ? m.runtimeCorrelationId : m.correlationId);
+  row.correlation_id = correlation_id;
   row.device = m.deviceId;
   row.stream = m.streamId;
   row.graph_id = m.graphId;
@@ -147,24 +148,21 @@ void RecordDecoder::decode_memcpy(const CUpti_ActivityMemcpy6& m) {
   row.src_kind = static_cast<MemoryKind>(m.srcKind);
   row.dst_kind = static_cast<MemoryKind>(m.dstKind);
   row.async = (m.flags & CUPTI_ACTIVITY_FLAG_MEMCPY_ASYNC) != 0;
-  writer_.add(row);
+  return row;
+}
+
+}  // namespace
+
+void RecordDecoder::decode_memcpy(const CUpti_ActivityMemcpy6& m) {
+  if (!has_timestamps(m.start, m.end)) return;
+  // correlationId names the driver call; the runtime call (what the user's code made) wins.
+  writer_.add(memcpy_row(
+      m, resolve(m.runtimeCorrelationId != 0 ? m.runtimeCorrelationId : m.correlationId)));
 }
 
 void RecordDecoder::decode_peer_memcpy(const CUpti_ActivityMemcpyPtoP4& m) {
   if (!has_timestamps(m.start, m.end)) return;
-  Memcpy row;
-  row.start = static_cast<TimeNs>(m.start);
-  row.end = static_cast<TimeNs>(m.end);
-  row.bytes = m.bytes;
-  row.correlation_id = resolve(m.correlationId);
-  row.device = m.deviceId;
-  row.stream = m.streamId;
-  row.graph_id = m.graphId;
-  row.kind = static_cast<MemcpyKind>(m.copyKind);
-  row.src_kind = static_cast<MemoryKind>(m.srcKind);
-  row.dst_kind = static_cast<MemoryKind>(m.dstKind);
-  row.async = (m.flags & CUPTI_ACTIVITY_FLAG_MEMCPY_ASYNC) != 0;
-  writer_.add(row);
+  writer_.add(memcpy_row(m, resolve(m.correlationId)));
 }
 
 void RecordDecoder::decode_memset(const CUpti_ActivityMemset4& m) {

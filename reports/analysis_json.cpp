@@ -1,5 +1,7 @@
 #include "reports/analysis_json.h"
 
+#include "reports/profile_info.h"
+
 #include <functional>
 #include <set>
 
@@ -96,23 +98,15 @@ json metrics_to_json(const std::vector<StepMetrics>& s) {
 }
 
 json provenance_to_json(const Profile& p) {
-  const Provenance& v = p.provenance;
   json devices = json::array();
   for (const Device& d : p.devices) {
     devices.push_back({{"id", d.id}, {"name", d.name}, {"sm_count", d.sm_count}});
   }
-  return {{"path", p.path},
-          {"schema_version", v.schema_version},
-          {"tool_version", v.tool_version},
-          {"cupti_version", v.cupti_version},
-          {"driver_version", v.driver_version},
-          {"hostname", v.hostname},
-          {"command", v.command},
-          {"pid", v.pid},
-          {"rank", v.rank},
-          {"complete", v.complete},
-          {"devices", devices},
-          {"dropped_records", p.stats.dropped_records}};
+  json out = provenance_json(p.provenance);
+  out["path"] = p.path;
+  out["devices"] = devices;
+  out["dropped_records"] = p.stats.dropped_records;
+  return out;
 }
 
 json process_to_json(const ProcessAnalysis& process) {

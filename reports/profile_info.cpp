@@ -31,21 +31,24 @@ nlohmann::json devices(const Profile& p) {
 
 }  // namespace
 
+nlohmann::json provenance_json(const Provenance& v) {
+  return {{"schema_version", v.schema_version},
+          {"tool_version", v.tool_version},
+          {"cupti_version", v.cupti_version},
+          {"driver_version", v.driver_version},
+          {"hostname", v.hostname},
+          {"command", v.command},
+          {"pid", v.pid},
+          {"rank", v.rank},
+          {"complete", v.complete}};
+}
+
 nlohmann::json profile_info_json(const Profile& p) {
-  const Provenance& v = p.provenance;
   auto [first, last] = p.time_span();
+  nlohmann::json provenance = provenance_json(p.provenance);
+  provenance["extra"] = p.provenance.extra;
   return {{"file", p.path},
-          {"provenance",
-           {{"schema_version", v.schema_version},
-            {"tool_version", v.tool_version},
-            {"cupti_version", v.cupti_version},
-            {"driver_version", v.driver_version},
-            {"hostname", v.hostname},
-            {"command", v.command},
-            {"pid", v.pid},
-            {"rank", v.rank},
-            {"complete", v.complete},
-            {"extra", v.extra}}},
+          {"provenance", provenance},
           {"devices", devices(p)},
           {"events", event_counts(p)},
           {"collector",

@@ -57,14 +57,16 @@ TEST_CASE("an SQLite file of another program is reported") {
   {
     auto db = SqliteDb::open(dir.file("other.sqlite"), SqliteDb::Mode::kCreate);
     REQUIRE(db.ok());
-    REQUIRE((*db)->exec("CREATE TABLE users(id INTEGER, name TEXT); INSERT INTO users VALUES(1,'a')")
+    REQUIRE((*db)
+                ->exec("CREATE TABLE users(id INTEGER, name TEXT); INSERT INTO users VALUES(1,'a')")
                 .ok());
   }
   CHECK_THAT(error_of(dir.file("other.sqlite")), Catch::Contains("without a meta table"));
   {
     auto db = SqliteDb::open(dir.file("meta.sqlite"), SqliteDb::Mode::kCreate);
-    REQUIRE((*db)->exec("CREATE TABLE meta(key TEXT, value TEXT); "
-                        "INSERT INTO meta VALUES('format','something-else')")
+    REQUIRE((*db)
+                ->exec("CREATE TABLE meta(key TEXT, value TEXT); "
+                       "INSERT INTO meta VALUES('format','something-else')")
                 .ok());
   }
   CHECK_THAT(error_of(dir.file("meta.sqlite")), Catch::Contains("meta.format"));
@@ -85,7 +87,8 @@ TEST_CASE("a truncated profile is reported") {
   TempDir dir;
   std::string path = dir.file("full.sqlite");
   ProfileBuilder b;
-  for (int i = 0; i < 20000; ++i) b.launch("kernel", i * 1000, i * 1000 + 100, 500);
+  for (int i = 0; i < 20000; ++i)
+    b.launch("kernel", i * 1000, i * 1000 + 100, 500);
   REQUIRE(b.write(path).ok());
   std::string bytes;
   {

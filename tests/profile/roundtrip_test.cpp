@@ -18,8 +18,10 @@ ProfileBuilder small_training_step() {
   b.launch("sm90_xmma_gemm_bf16bf16_bf16f32", 4'000, 8'000, 20'000, {264, 1, 1, 384, 1, 1, 168});
   uint32_t copy = b.copy(MemcpyKind::kDtoH, 8, 30'000, 31'000, 29'000, 29'500);
   uint32_t sync = b.sync(SyncType::kStreamSynchronize, 31'000, 40'000);
-  b.call_site(sync, {{"torch/functional.py", "unique", 1000}, {"loss.py", "masked_loss", 30},
-                     {"train.py", "<module>", 12}},
+  b.call_site(sync,
+              {{"torch/functional.py", "unique", 1000},
+               {"loss.py", "masked_loss", 30},
+               {"train.py", "<module>", 12}},
               1, "aten::unique");
   b.call_site(copy, {{"loss.py", "masked_loss", 28}, {"train.py", "<module>", 12}}, 0);
   b.memset(1024, 50'000, 51'000);
