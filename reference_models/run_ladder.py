@@ -94,11 +94,13 @@ def saving_per_item(analysis, rule_id, items_per_step):
 
 def ladder_rows(variants, results, analyses):
     rows = []
-    base, prev = None, None
+    base, prev, ladder = None, None, None
     for info in variants:
+        if info.get("ladder", "") != ladder:  # a second ladder in the same binary: new chain
+            base, prev, ladder = None, None, info.get("ladder", "")
         result = results.get(info["name"])
         analysis = analyses.get(info["name"])
-        row = {"variant": info["name"], "change": info["change"],
+        row = {"variant": info["name"], "change": info["change"], "ladder": ladder,
                "motivated_by": info["motivated_by"], "result": result,
                "findings": sorted({f["rule_id"] for f in analysis["findings"]}) if analysis else None}
         if result is not None:
@@ -128,7 +130,11 @@ def markdown(model, gpu, config, rows):
              "| findings that fired | estimated saving of the motivating finding | measured gain "
              "| rel. error (bound) | peak MiB |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]
+    ladder = ""
     for row in rows:
+        if row.get("ladder", "") != ladder:  # name each ladder of a two-ladder binary
+            ladder = row["ladder"]
+            lines.append(f"| **{ladder} ladder** | | | | | | | | | | |")
         r = row["result"]
         if r is None:
             lines.append(f"| {row['variant']} | {row['change']} | failed | | | | | | | | |")

@@ -92,7 +92,8 @@ Options parse_options(int argc, char** argv) {
 void print_variants(const std::vector<VariantInfo>& variants) {
   for (const auto& v : variants) {
     std::cout << "{\"name\": " << json_string(v.name) << ", \"change\": " << json_string(v.change)
-              << ", \"motivated_by\": " << json_string(v.motivated_by) << "}\n";
+              << ", \"motivated_by\": " << json_string(v.motivated_by)
+              << ", \"ladder\": " << json_string(v.ladder) << "}\n";
   }
 }
 

@@ -36,6 +36,8 @@ struct VariantInfo {
   std::string name;          // selectable with --variant
   std::string change;        // the one fix this variant applies on top of the previous one
   std::string motivated_by;  // rule id of the finding that motivates it ("" for the baseline)
+  std::string ladder;        // binaries with two ladders (inference, training) name each one;
+                             // the runner restarts the speedup chain where this changes
 };
 
 // Prints the ladder for --list, one JSON object per line.
