@@ -1,25 +1,8 @@
-#include <ATen/cuda/CUDAContext.h>
-#include <c10/cuda/CUDAGuard.h>
-
 #include <vector>
 
 #include "llm/decoder.h"
 
 namespace llm {
-
-void capture_step(at::cuda::CUDAGraph& graph, const std::function<void()>& step) {
-  at::cuda::device_synchronize();
-  auto stream = c10::cuda::getStreamFromPool();
-  {
-    c10::cuda::CUDAStreamGuard guard(stream);
-    step();
-    stream.synchronize();
-    graph.capture_begin();
-    step();
-    graph.capture_end();
-  }
-  at::cuda::device_synchronize();
-}
 
 namespace {
 
@@ -64,11 +47,12 @@ class AtenDecoder : public Decoder {
     }
   }
 
-  at::Tensor last_logits() const override { return logits_; }
   ModelWeights reference_weights() const override { return weights_as(w_, at::kFloat); }
   double weight_bytes_per_step() const override { return linear_weight_bytes(w_); }
 
  private:
+  at::Tensor last_logits() const override { return logits_; }
+
   // As naive generation loops are written: the token and position tensors are built on the
   // host each token (synchronous copies to the device), and the sample is read back with
   // .item(), so the host waits for the GPU at every token.

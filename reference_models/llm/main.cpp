@@ -26,6 +26,10 @@ const std::vector<refbench::VariantInfo> kVariants = {
      "MEMORY-BOUND-DECODE", ""},
     {"int4", "int4 weight-only (group 32, scale + zero) with our dequantizing GEMV",
      "MEMORY-BOUND-DECODE", ""},
+    {"speculative",
+     "speculative decoding: the int4 model drafts 4 tokens, the bf16 model verifies them in one "
+     "pass (greedy, exact)",
+     "MEMORY-BOUND-DECODE", ""},
 };
 
 constexpr uint64_t kSeed = 1234;
@@ -53,20 +57,8 @@ std::unique_ptr<llm::Decoder> make_variant(const std::string& name, const llm::C
     return llm::make_aten_decoder(cfg, w, llm::AtenLoop::kGraph, capacity);
   if (name == "fused") return llm::make_fused_decoder(cfg, w, WeightFormat::kBf16, capacity);
   if (name == "int8") return llm::make_fused_decoder(cfg, w, WeightFormat::kInt8, capacity);
-  return llm::make_fused_decoder(cfg, w, WeightFormat::kInt4, capacity);
-}
-
-// Logits [kCheckSteps, vocab] of the decode steps that consume the forced tokens after the
-// prompt: teacher forcing, so that every variant sees the same sequence whatever it samples.
-at::Tensor forced_logits(llm::Decoder& decoder, const Inputs& in) {
-  decoder.prefill(in.prompt);
-  std::vector<at::Tensor> rows;
-  for (int64_t i = 0; i < kCheckSteps; ++i) {
-    decoder.set_token(in.forced.narrow(0, i, 1));
-    decoder.step();
-    rows.push_back(decoder.last_logits().clone());
-  }
-  return at::stack(rows);
+  if (name == "int4") return llm::make_fused_decoder(cfg, w, WeightFormat::kInt4, capacity);
+  return llm::make_speculative_decoder(cfg, w, capacity);
 }
 
 // The same rows from the fp32 model run over the whole sequence at once.
@@ -80,7 +72,7 @@ at::Tensor reference_rows(const llm::Config& cfg, const llm::ModelWeights& w_fp3
 // quantized variants also reports how far quantization itself moves the logits.
 void check(const llm::Config& cfg, const llm::ModelWeights& master, const Inputs& inputs,
            llm::Decoder& decoder, bool quantized, refbench::Result& result) {
-  auto got = forced_logits(decoder, inputs);
+  auto got = decoder.forced_logits(inputs.prompt, inputs.forced);
   auto same_weights = reference_rows(cfg, decoder.reference_weights(), inputs);
   result.rel_error = refbench::relative_error(got, same_weights);
   if (!quantized) return;
@@ -109,7 +101,10 @@ int main(int argc, char** argv) {
   c10::InferenceMode inference;
   auto cfg = llm::config_named(options.config);
   // Static caches hold the prompt, the check steps and every warm-up and timed step.
-  int64_t capacity = round_up(cfg.prompt + kCheckSteps + options.warmup + options.iters + 1, 256);
+  bool speculative = info.name == "speculative";
+  int64_t max_tokens_per_step = speculative ? llm::kDraftTokens : 1;
+  int64_t capacity = round_up(
+      cfg.prompt + kCheckSteps + (options.warmup + options.iters + 1) * max_tokens_per_step, 256);
   if (capacity > cfg.max_seq) {
     std::cerr << "error: prompt + steps exceed the context of " << cfg.max_seq << "\n";
     return 2;
@@ -134,11 +129,16 @@ int main(int argc, char** argv) {
   result.stats = refbench::time_steps([&] { decoder->step(); }, options.warmup, options.iters);
   result.peak_mib = refbench::peak_memory_mib();
 
-  double tokens_per_s = result.items_per_step * 1000.0 / result.stats.median_ms;
-  double weight_gb = decoder->weight_bytes_per_step() / 1e9;
-  result.extra["weight_gb_per_token"] = weight_gb;
-  result.extra["weight_gbps"] = weight_gb * tokens_per_s;
-  result.extra["share_of_3tbps_copy"] = weight_gb * tokens_per_s / kCopyBandwidthGBps;
+  result.items_per_step = decoder->tokens_per_step();
+  double steps_per_s = 1000.0 / result.stats.median_ms;
+  double step_gb = decoder->weight_bytes_per_step() / 1e9;
+  result.extra["weight_gb_per_token"] = step_gb / result.items_per_step;
+  result.extra["weight_gbps"] = step_gb * steps_per_s;
+  result.extra["share_of_3tbps_copy"] = step_gb * steps_per_s / kCopyBandwidthGBps;
   result.extra["context_position"] = static_cast<double>(cfg.prompt);
+  if (speculative) {
+    // Share of the k - 1 drafts that can be accepted (see speculative.cpp), over all steps run.
+    result.extra["acceptance_rate"] = (result.items_per_step - 1) / (llm::kDraftTokens - 1);
+  }
   return refbench::print_result(result);
 }
