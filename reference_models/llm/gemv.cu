@@ -1,12 +1,12 @@
 // Bandwidth-bound GEMV for batch-1 decode: y = W x with W in bf16, int8 or int4.
 //
-// Layout of the work: a block of kWarps warps; each warp computes kRowsPerWarp rows at once, so
-// that each lane has kUnroll * kRowsPerWarp independent 16-byte weight loads in flight and one
-// read of x from shared memory serves several rows. Lane l reads 16-byte chunk c = l + 32 t of
-// each row (8 bf16, 16 int8 or 32 int4 weights; an int4 chunk is exactly one quantization
-// group). x is staged once per block in shared memory, RMS-normalized there when the GEMV
-// follows a norm, and stored permuted so that the lanes of a warp read consecutive float4s
-// (no bank conflicts). Accumulation is fp32.
+// Layout of the work: a block of kWarps warps; each warp computes kRowsPerWarp rows at once (and
+// for SwiGLU the gate and up rows together), so that each lane has 8 independent 16-byte weight
+// loads in flight and one read of x from shared memory serves several rows. Lane l reads 16-byte
+// chunk c = l + 32 t of each row (8 bf16, 16 int8 or 32 int4 weights; an int4 chunk is exactly one
+// quantization group). x is staged once per block in shared memory, RMS-normalized there when the
+// GEMV follows a norm, and stored permuted so that the lanes of a warp read consecutive float4s (no
+// bank conflicts). Accumulation is fp32.
 #include <cstdio>
 #include <cstdlib>
 
@@ -17,7 +17,7 @@ namespace {
 
 constexpr int kWarps = 8;
 constexpr int kThreads = kWarps * 32;
-constexpr int kUnroll = 4;
+constexpr int kUnroll = 4;       // 16-byte loads per weight row and lane in flight
 constexpr int kRowsPerWarp = 2;  // outputs per warp; SwiGLU reads two matrices per output
 constexpr size_t kMaxSharedBytes = 48 * 1024;
 
@@ -190,35 +190,45 @@ __global__ void __launch_bounds__(kThreads, 2) gemv_kernel(GemvArgs args) {
   constexpr int kPerChunk = Format::kPerChunk;
   constexpr bool kSwiGLU = kEpilogue == Epilogue::kSwiGLU;
   constexpr int kLoads = kSwiGLU ? 2 * kRowsPerWarp : kRowsPerWarp;  // weight rows per warp
+  // Loads in flight per lane: kBatch * kLoads = 8 either way (registers stay under 128).
+  constexpr int kBatch = kSwiGLU ? kUnroll / 2 : kUnroll;
   const int chunks = args.a.cols / kPerChunk;
   float* xs = reinterpret_cast<float*>(shared);
   float* group_sums =
       kPerChunk == kInt4Group ? xs + ((chunks + 31) / 32) * 32 * kPerChunk : nullptr;
-  stage_x<kPerChunk>(args, xs, group_sums);
-  __syncthreads();
 
   const int lane = threadIdx.x % 32;
   const int first_row = (blockIdx.x * kWarps + threadIdx.x / 32) * kRowsPerWarp;
-  if (first_row >= args.a.rows) return;
+  const bool active = first_row < args.a.rows;
   int rows[kLoads];
 #pragma unroll
   for (int r = 0; r < kLoads; ++r)
     rows[r] = min(first_row + r % kRowsPerWarp, args.a.rows - 1);
   auto matrix = [&](int r) -> const GemvWeights& { return r < kRowsPerWarp ? args.a : args.b; };
 
-  float acc[kLoads] = {};
-  for (int c0 = lane; c0 < chunks; c0 += 32 * kUnroll) {
-    typename Format::Chunk ch[kUnroll][kLoads];
+  typename Format::Chunk ch[kBatch][kLoads];
+  auto load_batch = [&](int c0) {
 #pragma unroll
-    for (int u = 0; u < kUnroll; ++u) {
+    for (int u = 0; u < kBatch; ++u) {
       if (c0 + 32 * u < chunks) {
 #pragma unroll
         for (int r = 0; r < kLoads; ++r)
           ch[u][r] = Format::load(matrix(r), rows[r], c0 + 32 * u);
       }
     }
+  };
+  // The weights do not depend on x: the first batch of loads is issued before x is staged, so
+  // that HBM traffic starts at once instead of after the staging.
+  if (active) load_batch(lane);
+  stage_x<kPerChunk>(args, xs, group_sums);
+  __syncthreads();
+  if (!active) return;
+
+  float acc[kLoads] = {};
+  for (int c0 = lane; c0 < chunks; c0 += 32 * kBatch) {
+    if (c0 != lane) load_batch(c0);
 #pragma unroll
-    for (int u = 0; u < kUnroll; ++u) {
+    for (int u = 0; u < kBatch; ++u) {
       int c = c0 + 32 * u;
       if (c < chunks) {
         const float4* xc = shared + (c / 32) * (kPerChunk / 4) * 32 + c % 32;
