@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 
 #include <fmt/format.h>
 
@@ -108,32 +107,6 @@ std::string format_bytes(double bytes) {
     ++unit;
   }
   return unit == 0 ? fmt::format("{:.0f} B", bytes) : fmt::format("{:.1f} {}", bytes, kUnits[unit]);
-}
-
-namespace {
-
-// Linear interpolation between closest ranks, as numpy's default percentile.
-double percentile(const std::vector<double>& sorted, double q) {
-  if (sorted.size() == 1) return sorted[0];
-  double rank = q * static_cast<double>(sorted.size() - 1);
-  auto low = static_cast<size_t>(std::floor(rank));
-  size_t high = std::min(low + 1, sorted.size() - 1);
-  return sorted[low] + (sorted[high] - sorted[low]) * (rank - static_cast<double>(low));
-}
-
-}  // namespace
-
-Spread spread_of(std::vector<double> values) {
-  Spread s;
-  if (values.empty()) return s;
-  std::sort(values.begin(), values.end());
-  s.min = values.front();
-  s.max = values.back();
-  s.mean = std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
-  s.median = percentile(values, 0.5);
-  s.p10 = percentile(values, 0.1);
-  s.p90 = percentile(values, 0.9);
-  return s;
 }
 
 namespace {

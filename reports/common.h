@@ -1,5 +1,5 @@
-// Helpers every reporter shares: names of enums, number formatting, spreads over steps, and
-// where an evidence event sits in time.
+// Helpers every reporter shares: names of enums, number formatting, and where an evidence event
+// sits in time. Spreads over steps are an analysis concept: analyzer/spread.h.
 #pragma once
 
 #include <optional>
@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "analyzer/analysis.h"
+#include "analyzer/spread.h"  // spread_of, for the reporters
 
 namespace perfadvise {
 
@@ -25,9 +26,6 @@ std::string location_label(const Location& location);
 std::string format_ms(double ms);
 /// "12.4 MB", "512 B".
 std::string format_bytes(double bytes);
-
-/// Median, mean, extremes and deciles of per-step values (all zero when empty).
-Spread spread_of(std::vector<double> values);
 
 /// [start, end) of an evidence event in its profile, or nullopt when the index is out of range.
 std::optional<std::pair<TimeNs, TimeNs>> event_span(const Profile& profile, const EventRef& ref);
