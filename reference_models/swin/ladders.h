@@ -24,6 +24,7 @@ struct TrainingVariant {
   bool autocast_bf16 = false;  // bf16 autocast for the forward, TF32 for what stays fp32
   bool fused_adamw = false;    // at::_fused_adamw_ instead of torch::optim::AdamW
   Recipe recipe;
+  bool cuda_graph = false;  // forward, backward and optimizer captured once, replayed per step
 };
 
 std::vector<InferenceVariant> inference_ladder();
