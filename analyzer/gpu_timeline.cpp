@@ -25,11 +25,15 @@ void add_ops(const Profile& p, const std::vector<Row>& rows, std::vector<GpuOp>&
 std::vector<GpuOp> gpu_ops(const Profile& p) {
   std::vector<GpuOp> ops;
   ops.reserve(p.kernels.size() + p.memcpys.size() + p.memsets.size());
+  // Each table is already sorted by start (Profile::build_indexes): merging is linear.
+  auto by_start = [](const GpuOp& a, const GpuOp& b) { return a.start < b.start; };
   add_ops(p, p.kernels, ops);
+  const auto kernels_end = ops.end() - ops.begin();
   add_ops(p, p.memcpys, ops);
+  std::inplace_merge(ops.begin(), ops.begin() + kernels_end, ops.end(), by_start);
+  const auto copies_end = ops.end() - ops.begin();
   add_ops(p, p.memsets, ops);
-  std::sort(ops.begin(), ops.end(),
-            [](const GpuOp& a, const GpuOp& b) { return a.start < b.start; });
+  std::inplace_merge(ops.begin(), ops.begin() + copies_end, ops.end(), by_start);
   return ops;
 }
 

@@ -1,6 +1,7 @@
 #include "analyzer/metrics.h"
 
 #include <algorithm>
+#include <array>
 
 namespace perfadvise {
 namespace {
@@ -61,11 +62,19 @@ void add_time_split(const GpuTimeline& t, size_t& busy_cursor, size_t& idle_curs
 void add_kernels(const MetricInputs& in, const Step& step, StepMetrics& m) {
   auto [first, last] = rows_in(in.profile.kernels, step.start, step.end);
   m.kernels = last - first;
+  // Summed per category in an array; the map (keyed by name) is filled once per step.
+  std::array<TimeNs, kKernelCategoryCount> time{};
+  std::array<bool, kKernelCategoryCount> seen{};
   for (size_t i = first; i < last; ++i) {
     const Kernel& k = in.profile.kernels[i];
     const KernelCategory c = k.name < in.kernel_classes.size() ? in.kernel_classes[k.name].category
                                                                : KernelCategory::kUnknown;
-    m.category_ms[std::string(category_name(c))] += double(k.end - k.start) / kMs;
+    time[size_t(c)] += k.end - k.start;
+    seen[size_t(c)] = true;
+  }
+  for (size_t c = 0; c < kKernelCategoryCount; ++c) {
+    if (seen[c])
+      m.category_ms[std::string(category_name(KernelCategory(c)))] = double(time[c]) / kMs;
   }
 }
 

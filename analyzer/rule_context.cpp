@@ -19,6 +19,27 @@ RuleContext::RuleContext(const Profile& profile, uint32_t process_index, const S
       timeline_(timeline),
       resolver_(profile) {
   median_step_ms_ = median_of([](const StepMetrics& m) { return m.wall_ms; });
+  index_kernels();
+}
+
+// One merge walk over the start-sorted kernels and the sorted, disjoint steps, so rules test
+// "in a measured step" with a lookup instead of a binary search per kernel and rule.
+void RuleContext::index_kernels() {
+  const std::vector<Kernel>& kernels = profile_.kernels;
+  const std::vector<Step>& steps = steps_.steps;
+  kernel_step_.assign(kernels.size(), -1);
+  size_t s = 0;
+  for (size_t i = 0; i < kernels.size(); ++i) {
+    const Kernel& k = kernels[i];
+    while (s < steps.size() && steps[s].end <= k.start)
+      ++s;
+    if (s == steps.size()) break;
+    if (k.start < steps[s].start) continue;
+    kernel_step_[i] = static_cast<int32_t>(s);
+    const TimeNs duration = k.end - k.start;
+    kernel_time_ += duration;
+    category_time_[size_t(kernel_class(k).category)] += duration;
+  }
 }
 
 double RuleContext::median_of(double (*field)(const StepMetrics&)) const {

@@ -3,6 +3,7 @@
 // caused, and helpers to place events in steps and to locate them in the user's code.
 #pragma once
 
+#include <array>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,14 @@ class RuleContext {
   /// Index of the measured step containing `t`, or -1 (outside, or in warm-up).
   int step_of(TimeNs t) const;
   bool in_steps(TimeNs t) const { return step_of(t) >= 0; }
+  /// step_of(start) of kernel `i` (profile().kernels index), computed once for every rule.
+  int kernel_step(uint32_t i) const { return kernel_step_[i]; }
+  bool kernel_in_steps(uint32_t i) const { return kernel_step_[i] >= 0; }
+  /// GPU time (ns) of the kernels that start in the measured steps: all, and per category.
+  TimeNs kernel_time_in_steps() const { return kernel_time_; }
+  TimeNs category_time_in_steps(KernelCategory category) const {
+    return category_time_[size_t(category)];
+  }
 
   const KernelClass& kernel_class(const Kernel& kernel) const;
   ApiKind api_kind(const ApiCall& call) const;
@@ -52,6 +61,8 @@ class RuleContext {
   Finding make_finding(const std::string& rule_id, Severity severity) const;
 
  private:
+  void index_kernels();
+
   const Profile& profile_;
   uint32_t process_;
   const StepDetection& steps_;
@@ -62,6 +73,9 @@ class RuleContext {
   const GpuTimeline& timeline_;
   LocationResolver resolver_;
   double median_step_ms_ = 0;
+  std::vector<int32_t> kernel_step_;  // per kernel: measured step index, or -1
+  TimeNs kernel_time_ = 0;
+  std::array<TimeNs, kKernelCategoryCount> category_time_{};
 };
 
 }  // namespace perfadvise

@@ -74,7 +74,7 @@ std::vector<GemmInstance> gemms_in_steps(const RuleContext& c) {
       inst.time += k.end - k.start;
       inst.first_kernel = std::min(inst.first_kernel, it->second);
     }
-    if (c.in_steps(p.kernels[inst.first_kernel].start)) out.push_back(inst);
+    if (c.kernel_in_steps(inst.first_kernel)) out.push_back(inst);
   }
   return out;
 }

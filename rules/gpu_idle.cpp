@@ -2,6 +2,7 @@
 // idle) nor at the step start (DATALOADER-STALL). Launch-bound when most of it is short gaps
 // between back-to-back launches (many short kernels): CUDA graphs remove those gaps.
 #include <algorithm>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -80,20 +81,30 @@ class GpuIdleRule final : public Rule {
  private:
   // The kernels the GPU waited for most often: what runs right after the idle gaps.
   static void add_idle_locations(const RuleContext& c, Finding& f) {
+    struct Acc {
+      uint64_t count = 0;
+      TimeNs idle = 0;
+      std::vector<EventRef> events;
+    };
     const Profile& p = c.profile();
-    SiteGroups groups;
-    std::map<StringId, std::string> names;
+    std::unordered_map<StringId, Acc> by_name;  // one Location per kernel name, not per gap
     TimeNs busy_until = INT64_MIN;
     for (uint32_t i = 0; i < p.kernels.size(); ++i) {
       const Kernel& k = p.kernels[i];
       const TimeNs gap = busy_until == INT64_MIN ? 0 : k.start - busy_until;
       busy_until = std::max(busy_until, k.end);
-      if (gap <= 0 || !c.in_steps(k.start)) continue;
-      auto it = names.find(k.name);
-      if (it == names.end()) it = names.emplace(k.name, short_kernel_name(p.strings[k.name])).first;
+      if (gap <= 0 || !c.kernel_in_steps(i)) continue;
+      Acc& acc = by_name[k.name];
+      ++acc.count;
+      acc.idle += gap;
+      if (acc.events.size() < kMaxEvidenceEvents)
+        acc.events.push_back({EventRef::Table::kKernel, i});
+    }
+    SiteGroups groups;
+    for (const auto& [name, acc] : by_name) {
       Location loc;
-      loc.op = "idle before " + it->second;
-      groups.add(loc, gap, 0, EventRef{EventRef::Table::kKernel, i});
+      loc.op = "idle before " + short_kernel_name(p.strings[name]);
+      groups.add_many(loc, acc.count, acc.idle, 0, acc.events);
     }
     groups.fill(f, c.step_count());
     if (f.locations.size() > 8) f.locations.resize(8);

@@ -21,6 +21,23 @@ void SiteGroups::add(const Location& location, TimeNs cost, TimeNs saving, Event
   saving_ += saving;
 }
 
+void SiteGroups::add_many(const Location& location, uint64_t count, TimeNs cost, TimeNs saving,
+                          const std::vector<EventRef>& events) {
+  if (count == 0) return;
+  Site& site = sites_[LocationResolver::key_of(location)];
+  if (site.count == 0) site.location = location;
+  site.count += count;
+  site.cost += cost;
+  site.saving += saving;
+  for (const EventRef& e : events) {
+    if (site.events.size() >= kMaxEvidenceEvents) break;
+    site.events.push_back(e);
+  }
+  count_ += count;
+  cost_ += cost;
+  saving_ += saving;
+}
+
 std::vector<SiteGroups::Site> SiteGroups::sorted() const {
   std::vector<Site> out;
   for (const auto& [key, site] : sites_)
@@ -62,10 +79,6 @@ std::string fmt_ms(double ms) {
 
 std::string fmt_pct(double share) {
   return fmt::format("{:.0f}%", share * 100);
-}
-
-TimeNs total_kernel_time(const RuleContext& c) {
-  return kernel_time_in_steps(c, [](const Kernel&) { return true; });
 }
 
 }  // namespace perfadvise

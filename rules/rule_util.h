@@ -4,6 +4,7 @@
 
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "analyzer/analysis.h"
@@ -26,6 +27,9 @@ class SiteGroups {
   };
 
   void add(const Location& location, TimeNs cost, TimeNs saving, EventRef event);
+  /// `count` events at one location at once (their cost and saving summed).
+  void add_many(const Location& location, uint64_t count, TimeNs cost, TimeNs saving,
+                const std::vector<EventRef>& events);
   bool empty() const { return sites_.empty(); }
   uint64_t count() const { return count_; }
   TimeNs cost() const { return cost_; }
@@ -57,15 +61,18 @@ std::string fmt_pct(double share);
 /// Total GPU time of kernels (in the measured steps) for which `pick` returns true, in ns.
 template <typename Pick>
 TimeNs kernel_time_in_steps(const RuleContext& c, Pick pick) {
+  const std::vector<Kernel>& kernels = c.profile().kernels;
   TimeNs total = 0;
-  for (const Kernel& k : c.profile().kernels) {
-    if (pick(k) && c.in_steps(k.start)) total += k.end - k.start;
+  for (uint32_t i = 0; i < kernels.size(); ++i) {
+    if (c.kernel_in_steps(i) && pick(kernels[i])) total += kernels[i].end - kernels[i].start;
   }
   return total;
 }
 
 /// GPU kernel time in the measured steps (ns).
-TimeNs total_kernel_time(const RuleContext& c);
+inline TimeNs total_kernel_time(const RuleContext& c) {
+  return c.kernel_time_in_steps();
+}
 
 }  // namespace perfadvise
 
@@ -84,20 +91,28 @@ struct KernelGroups {
 };
 template <typename Pick>
 KernelGroups group_kernels(const RuleContext& c, Pick pick) {
-  KernelGroups out;
+  // Accumulate per kernel name first: one Location per distinct name, not per kernel.
+  struct Acc {
+    uint64_t count = 0;
+    TimeNs time = 0;
+    std::vector<EventRef> events;
+  };
   const Profile& p = c.profile();
-  std::map<StringId, std::string> short_names;
+  std::unordered_map<StringId, Acc> by_name;
+  KernelGroups out;
   for (uint32_t i = 0; i < p.kernels.size(); ++i) {
     const Kernel& k = p.kernels[i];
-    if (!pick(k) || !c.in_steps(k.start)) continue;
-    Location loc;
-    auto it = short_names.find(k.name);
-    if (it == short_names.end()) {
-      it = short_names.emplace(k.name, short_kernel_name(p.strings[k.name])).first;
-    }
-    loc.op = it->second;
-    out.groups.add(loc, k.end - k.start, 0, EventRef{EventRef::Table::kKernel, i});
+    if (!c.kernel_in_steps(i) || !pick(k)) continue;
+    Acc& acc = by_name[k.name];
+    ++acc.count;
+    acc.time += k.end - k.start;
+    if (acc.events.size() < kMaxEvidenceEvents) acc.events.push_back({EventRef::Table::kKernel, i});
     out.total += k.end - k.start;
+  }
+  for (auto& [name, acc] : by_name) {
+    Location loc;
+    loc.op = short_kernel_name(p.strings[name]);
+    out.groups.add_many(loc, acc.count, acc.time, 0, acc.events);
   }
   return out;
 }

@@ -28,8 +28,7 @@ class UnfusedAttentionRule final : public Rule {
     for (const GpuTrack& track : p.gpu_tracks) {
       const std::vector<uint32_t>& ks = track.kernels;
       for (size_t i = 0; i < ks.size(); ++i) {
-        if (!is(c, ks[i], KernelCategory::kSoftmax) || !c.in_steps(p.kernels[ks[i]].start))
-          continue;
+        if (!is(c, ks[i], KernelCategory::kSoftmax) || !c.kernel_in_steps(ks[i])) continue;
         const size_t before = find(c, ks, i, -1), after = find(c, ks, i, +1);
         if (before == SIZE_MAX || after == SIZE_MAX) continue;
         TimeNs t = 0;

@@ -34,10 +34,8 @@ class UnfusedOptimizerRule final : public Rule {
   Severity severity() const override { return Severity::kWarning; }
 
   std::vector<Finding> evaluate(const RuleContext& c) const override {
-    const Profile& p = c.profile();
-    for (const Kernel& k : p.kernels) {
-      if (c.kernel_class(k).category == KernelCategory::kOptimizer && c.in_steps(k.start))
-        return {};  // foreach or fused optimizer already
+    if (c.category_time_in_steps(KernelCategory::kOptimizer) > 0) {
+      return {};  // foreach or fused optimizer already
     }
     std::vector<Tail> tails;
     for (const Step& s : c.steps().steps)

@@ -35,7 +35,8 @@ int main(int argc, char** argv) {
   auto t0 = std::chrono::steady_clock::now();
   auto loaded = load_profile(argv[1]);
   if (!loaded.ok()) return std::fprintf(stderr, "%s\n", loaded.error().message.c_str()), 2;
-  const std::vector<Profile> profiles{std::move(loaded).value()};
+  std::vector<Profile> profiles;  // not a braced list: that would copy the whole profile
+  profiles.push_back(std::move(loaded).value());
   const double load_s = seconds_since(t0);
   auto t1 = std::chrono::steady_clock::now();
   auto analysis = analyze(profiles, {});
