@@ -71,16 +71,46 @@ Confidence confidence_of(const RuleContext& c, const Finding& f) {
 
 }  // namespace
 
-std::vector<Finding> evaluate_blocking_rule(const RuleContext& c, const BlockingRuleSpec& spec) {
-  SiteGroups groups;
-  BlockCause cause = BlockCause::kExplicitSync;
-  for (const HostBlock& b : c.host_blocks()) {
+namespace {
+
+std::vector<PickedBlock> pick_blocks(const RuleContext& c, const BlockingRuleSpec& spec) {
+  std::vector<PickedBlock> picked;
+  const std::vector<HostBlock>& blocks = c.host_blocks();
+  for (uint32_t i = 0; i < blocks.size(); ++i) {
+    const HostBlock& b = blocks[i];
     if (!spec.selects(b) || !c.in_steps(b.start)) continue;
-    cause = b.cause;
-    const std::string what = describe_block(c, b);
-    groups.add(locate_block(c, b, what), b.duration(), b.gpu_idle_after, evidence_of(b));
+    picked.push_back({i, locate_block(c, b, describe_block(c, b))});
   }
-  if (groups.empty()) return {};
+  return picked;
+}
+
+std::string estimate_method(const BlockingRuleSpec& spec, double idle_ms, double extra_ms) {
+  std::string text = fmt::format(
+      "GPU idle measured after these blocks until the host was ahead again, each capped at the "
+      "time the host was blocked ({} ms/step of GPU idle follows them)",
+      fmt_ms(idle_ms));
+  if (!spec.extra_saving_method.empty()) {
+    text += fmt::format(", plus {} ({} ms/step)", spec.extra_saving_method, fmt_ms(extra_ms));
+  }
+  return text;
+}
+
+}  // namespace
+
+std::vector<Finding> evaluate_blocking_rule(const RuleContext& c, const BlockingRuleSpec& spec) {
+  const std::vector<PickedBlock> picked = pick_blocks(c, spec);
+  if (picked.empty()) return {};
+  std::vector<TimeNs> extra(picked.size(), 0);
+  if (spec.extra_saving) extra = spec.extra_saving(c, picked);
+  SiteGroups groups;
+  TimeNs idle = 0, extra_total = 0;
+  for (size_t i = 0; i < picked.size(); ++i) {
+    const HostBlock& b = c.host_blocks()[picked[i].block];
+    idle += b.gpu_idle_after;
+    extra_total += extra[i];
+    groups.add(picked[i].location, b.duration(), b.gpu_idle_after + extra[i], evidence_of(b));
+  }
+  const BlockCause cause = c.host_blocks()[picked.back().block].cause;
   const double steps = c.step_count();
   const double per_step = double(groups.count()) / steps;
   const double cost = per_step_ms(groups.cost(), c);
@@ -94,14 +124,13 @@ std::vector<Finding> evaluate_blocking_rule(const RuleContext& c, const Blocking
   groups.fill(f, steps);
   f.title = fmt::format("{} {} per step block the CPU for {} ms/step ({} of the step)",
                         fmt_ms(per_step), spec.what, fmt_ms(cost), fmt_pct(share));
-  f.estimate_method = fmt::format(
-      "GPU idle measured after these blocks until the host was ahead again, each capped at the "
-      "time the host was blocked ({} ms/step of GPU idle follows them)",
-      fmt_ms(f.estimated_saving_ms_per_step));
+  f.estimate_method = estimate_method(spec, per_step_ms(idle, c), per_step_ms(extra_total, c));
   f.fix = name_triggers(f, cause);
   f.confidence = confidence_of(c, f);
   f.evidence_counts["host_blocked_ms_per_step"] = cost;
-  f.evidence_counts["gpu_idle_after_ms_per_step"] = f.estimated_saving_ms_per_step;
+  f.evidence_counts["gpu_idle_after_ms_per_step"] = per_step_ms(idle, c);
+  if (spec.extra_saving)
+    f.evidence_counts["extra_gpu_work_ms_per_step"] = per_step_ms(extra_total, c);
   return {f};
 }
 

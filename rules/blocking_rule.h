@@ -12,6 +12,12 @@
 
 namespace perfadvise {
 
+/// A host block a rule picked, with where it came from in the user's code.
+struct PickedBlock {
+  uint32_t block = 0;  // host_blocks index
+  Location location;
+};
+
 struct BlockingRuleSpec {
   std::string id;
   Severity severity = Severity::kWarning;
@@ -19,6 +25,11 @@ struct BlockingRuleSpec {
   std::function<bool(const HostBlock&)> selects;
   double min_per_step = 0.5;     // fire when at least this many events per step ...
   double min_step_share = 0.03;  // ... or when they block at least this share of the step
+  // Optional: saving beyond the GPU idle, per picked block (ns, same order), and what it is in
+  // words for the estimate method ("GPU work of the count/sort/gather kernels ...").
+  std::function<std::vector<TimeNs>(const RuleContext&, const std::vector<PickedBlock>&)>
+      extra_saving;
+  std::string extra_saving_method;
 };
 
 std::vector<Finding> evaluate_blocking_rule(const RuleContext& c, const BlockingRuleSpec& spec);

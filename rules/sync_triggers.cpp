@@ -12,23 +12,32 @@ struct TriggerRow {
   const char* op_pattern;    // matched against the native op and library frame functions
   const char* code_pattern;  // matched against the source line
   const char* fix;
+  // The op's output size depends on the data (nonzero, unique, boolean masks): it launches
+  // count / compaction / sort / gather kernels that its fix (torch.where, ignore_index, ...)
+  // does not need. SYNC-D2H counts those kernels in its saving.
+  bool data_dependent_shape = false;
+  bool fix_keeps_sort = false;  // the fix sorts too (unique -> sort + count): not a saving
 };
 
 const TriggerRow kTriggers[] = {
     {BlockCause::kDeviceToHost, "torch.nonzero", R"(nonzero|argwhere)", R"(nonzero|argwhere)",
      "replace nonzero + indexing with torch.where(cond, new_value, x): same result, static "
-     "shape, no sync (e.g. target = torch.where(target == c, -1, target))"},
+     "shape, no sync (e.g. target = torch.where(target == c, -1, target))",
+     true},
     {BlockCause::kDeviceToHost, "index assignment", R"(index_put)", R"(\]\s*=[^=])",
      "write through a mask instead of data-dependent indices: x = torch.where(mask, value, x) or "
-     "x.masked_fill_(mask, value)"},
+     "x.masked_fill_(mask, value)",
+     true},
     {BlockCause::kDeviceToHost, "torch.unique", R"(unique)", R"(unique)",
      "count distinct values on the device: s = torch.sort(x.flatten()).values; "
-     "n = (s[1:] != s[:-1]).sum() + 1; keep n a tensor and branch with torch.where, not Python if"},
+     "n = (s[1:] != s[:-1]).sum() + 1; keep n a tensor and branch with torch.where, not Python if",
+     true, true},
     {BlockCause::kDeviceToHost, "boolean mask", R"(masked_select|^aten::index$)",
      R"(masked_select|\[[^\]]*mask|\[[^\]]*(==|!=|<|>)[^\]]*\])",
      "keep the full tensor and exclude elements instead of selecting them (the result's size "
      "depends on the data): for a loss, CrossEntropyLoss(ignore_index=-1) (or reduction='none' "
-     "times the mask); elsewhere torch.where(mask, x, 0)"},
+     "times the mask); elsewhere torch.where(mask, x, 0)",
+     true},
     {BlockCause::kDeviceToHost, ".item()", R"(_local_scalar_dense|aten::item)", R"(\.item\(\))",
      "keep the value on the device (accumulate as a tensor, compare with torch.where) and read "
      "it once every N steps"},
@@ -42,7 +51,8 @@ const TriggerRow kTriggers[] = {
     {BlockCause::kDeviceToHost, "data-dependent output size", R"(repeat_interleave|bincount|histc)",
      R"(repeat_interleave|bincount|histc)",
      "pass the output size (repeat_interleave(output_size=...), bincount(minlength=...)) so the "
-     "op need not read its input back"},
+     "op need not read its input back",
+     true},
     {BlockCause::kHostToDevice, "tensor built on the CPU",
      R"(aten::lift_fresh|aten::tensor|scalar_tensor|from_numpy|as_tensor)",
      R"(torch\.(tensor|as_tensor|from_numpy|Tensor)\()",
@@ -118,7 +128,8 @@ SyncTrigger identify_trigger(BlockCause cause, const Location& location) {
     if (text.empty()) continue;
     for (const CompiledTrigger& t : compiled()) {
       if (t.row->cause != cause) continue;
-      if (std::regex_search(text, pass == 0 ? t.code : t.op)) return {t.row->name, t.row->fix};
+      if (std::regex_search(text, pass == 0 ? t.code : t.op))
+        return {t.row->name, t.row->fix, t.row->data_dependent_shape, t.row->fix_keeps_sort};
     }
   }
   return {"", generic_fix(cause)};

@@ -13,6 +13,8 @@ namespace perfadvise {
 struct SyncTrigger {
   std::string name;  // "torch.nonzero", "boolean mask", ...
   std::string fix;
+  bool data_dependent_shape = false;  // nonzero, unique, boolean masks: see sync_triggers.cpp
+  bool fix_keeps_sort = false;        // the fix sorts as well (torch.unique)
 };
 
 /// The trigger of a blocking event at `location`; a generic one for `cause` when nothing matches.

@@ -66,30 +66,16 @@ void baseline_loss(WorkloadSim& sim) {
   sim.kernel(kCrossEntropyKernel, 80 * kUs);
 }
 
-// The fixed loss: the same GPU work (torch.where, sort-based counting and ignore_index cost
-// about what they replace), but nothing makes the host wait, so a step differs from the
-// baseline's only by the syncs.
+// The fixed loss (torch.where, sort + count_nonzero, ignore_index), as on the recorded samples:
+// no host waits, and the data-dependent kernels (select/compaction, index, the masked copy) are
+// gone; the sort that replaces unique stays.
 void fixed_loss(WorkloadSim& sim) {
-  sim.kernel(kAddKernel, 20 * kUs);
-  sim.kernel(kSelectKernel, 30 * kUs);
-  python(sim);
-  sim.kernel(kIndexKernel, 25 * kUs);
+  sim.kernel(kAddKernel, 20 * kUs);  // torch.where(target == 9, -1, target)
   python(sim);
   for (int i = 0; i < 4; ++i)
     sim.kernel(kRadixSortKernel, 50 * kUs);
-  sim.kernel(kSelectKernel, 30 * kUs);
+  sim.kernel(kAddKernel, 10 * kUs);  // count_nonzero of the sorted differences
   python(sim);
-  sim.kernel(kAddKernel, 20 * kUs);
-  sim.kernel(
-      "void at::native::elementwise_kernel<128, 4, at::native::gpu_kernel_impl_nocast<"
-      "at::native::direct_copy_kernel_cuda(at::TensorIteratorBase&)::{lambda()#3}>()",
-      80 * kUs);
-  sim.kernel(kSelectKernel, 30 * kUs);
-  python(sim);
-  sim.kernel(kIndexKernel, 60 * kUs);
-  sim.kernel(kSelectKernel, 30 * kUs);
-  python(sim);
-  sim.kernel(kIndexKernel, 120 * kUs);
   sim.kernel(kSoftmaxKernel, 100 * kUs);
   sim.kernel(kCrossEntropyKernel, 80 * kUs);
 }

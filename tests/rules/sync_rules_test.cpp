@@ -74,6 +74,50 @@ TEST_CASE("SYNC-D2H names the trigger from the source line when the file is read
   CHECK(contains(found[0].fix, "ignore_index"));
 }
 
+namespace {
+
+// Per step: a convolution, a sync with `op` (no Python frames), then 500 us of index (gather)
+// kernels and a convolution. Returns SYNC-D2H's extra GPU work (ms/step), -1 when it is silent.
+double extra_work_after(const std::string& op, bool compaction_after = true) {
+  const Profile p = loop(8, [&](ProfileBuilder&, WorkloadSim& sim) {
+    sim.kernel(kConvKernel, 300'000);
+    sim.kernel(kSelectKernel, 30'000);  // the count / compaction of a data-dependent op
+    sim.blocking_copy(MemcpyKind::kDtoH, 8, {}, op);
+    if (!compaction_after) sim.kernel(kAddKernel, 20'000);
+    sim.kernel(kIndexKernel, 500'000);
+    sim.kernel(kConvKernel, 300'000);
+  });
+  const auto found = findings_of(p, "SYNC-D2H");
+  if (found.empty()) return -1;
+  return found[0].evidence_counts.at("extra_gpu_work_ms_per_step");
+}
+
+}  // namespace
+
+TEST_CASE("SYNC-D2H counts the data-dependent kernels only for ops whose fix drops them") {
+  // nonzero: the count before and the gather after the read-back are its work.
+  CHECK(extra_work_after("aten::nonzero") == Approx(0.53).epsilon(0.01));
+  // .item(): its fix keeps every kernel; only the idle after it counts.
+  CHECK(extra_work_after("aten::_local_scalar_dense") == 0);
+  // Unknown op: claims the work only when a compaction follows the read-back at once.
+  CHECK(extra_work_after("") == Approx(0.53).epsilon(0.01));
+  CHECK(extra_work_after("", false) == 0);
+}
+
+TEST_CASE("SYNC-D2H: torch.unique's fix sorts too, so its sort is not counted") {
+  const Profile p = loop(8, [&](ProfileBuilder&, WorkloadSim& sim) {
+    sim.kernel(kConvKernel, 300'000);
+    for (int i = 0; i < 4; ++i)
+      sim.kernel(kRadixSortKernel, 100'000);
+    sim.kernel(kSelectKernel, 30'000);
+    sim.blocking_copy(MemcpyKind::kDtoH, 8, {}, "aten::_unique2");
+    sim.kernel(kConvKernel, 300'000);
+  });
+  const auto found = findings_of(p, "SYNC-D2H");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].evidence_counts.at("extra_gpu_work_ms_per_step") == Approx(0.03).epsilon(0.01));
+}
+
 TEST_CASE("SYNC-H2D: a tensor built on the CPU every token") {
   const auto found = findings_of(eager_decode({.tokens = 30}), "SYNC-H2D");
   REQUIRE(found.size() == 1);
