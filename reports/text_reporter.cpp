@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "reports/common.h"
+#include "reports/paths.h"
 #include "reports/reporters.h"
 #include "reports/text_layout.h"
 
@@ -55,7 +56,9 @@ std::string verdict_lines(const Analysis& analysis, const std::vector<Finding>& 
   return out;
 }
 
-std::string location_line(const Location& l, int width) {
+// Locations print their file relative to the report's root (reports/paths.h).
+std::string location_line(Location l, const std::string& root, int width) {
+  l.file = relative_to(l.file, root);
   std::string count = l.count_per_step > 0 ? fmt::format("x{:g}/step", l.count_per_step) : "";
   std::string tail = fmt::format("{:>10}  {:>9}", count, format_ms(l.cost_ms_per_step));
   std::string where = fit_left(location_label(l), 28);
@@ -63,12 +66,13 @@ std::string location_line(const Location& l, int width) {
   return fmt::format("  {:<28}  {:<{}}  {}", where, fit(l.op, op_width), op_width, tail);
 }
 
-std::string finding_block(const Finding& f, const ReportOptions& options, const Style& style) {
+std::string finding_block(const Finding& f, const std::string& root, const ReportOptions& options,
+                          const Style& style) {
   std::string out = style.severity(f.severity, fmt::format("[{}]", f.rule_id)) + " ";
   int indent = static_cast<int>(f.rule_id.size()) + 3;
   out += style.bold(wrap(f.title, options.width, indent, indent)) + "\n";
   for (const Location& l : f.locations)
-    out += location_line(l, options.width) + "\n";
+    out += location_line(l, root, options.width) + "\n";
   if (!f.fix.empty()) out += "  fix: " + wrap(f.fix, options.width, 7, 7) + "\n";
   std::string saving = fmt::format("{}/step", format_ms(f.estimated_saving_ms_per_step));
   std::string how = f.estimate_method.empty() ? "" : fmt::format(" ({})", f.estimate_method);
@@ -88,10 +92,14 @@ class TextReporter final : public Reporter {
     Style style(options.color);
     std::vector<Finding> findings = analysis.ranked_findings();
     out << verdict_lines(analysis, findings, options, style);
+    const std::string root = display_root(analysis);
+    if (!root.empty() && !findings.empty()) {
+      out << style.dim(fit("source paths relative to " + root, options.width)) << '\n';
+    }
     size_t shown =
         options.max_findings ? std::min(options.max_findings, findings.size()) : findings.size();
     for (size_t i = 0; i < shown; ++i)
-      out << '\n' << finding_block(findings[i], options, style);
+      out << '\n' << finding_block(findings[i], root, options, style);
     if (shown < findings.size()) {
       out << '\n'
           << fmt::format("... and {} more (perfadvise analyze shows all)", findings.size() - shown)

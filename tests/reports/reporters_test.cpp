@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "reports/paths.h"
 #include "reports/progress.h"
 #include "reports/reporter.h"
 #include "reports/text_layout.h"
@@ -43,8 +44,10 @@ TEST_CASE("text report: verdict, findings by saving, locations, fix, 100 columns
   REQUIRE(sync != std::string::npos);
   REQUIRE(idle != std::string::npos);
   CHECK(sync < idle);
-  CHECK(text.find("…/home/user/proj/loss.py:28") == std::string::npos);
-  CHECK(text.find("/home/user/proj/loss.py:28") != std::string::npos);
+  // Paths print relative to the files' common directory, named once.
+  CHECK(text.find("source paths relative to /home/user/proj\n") != std::string::npos);
+  CHECK(text.find("/home/user/proj/loss.py:28") == std::string::npos);
+  CHECK(text.find("  loss.py:28 ") != std::string::npos);
   CHECK(text.find("aten::nonzero") != std::string::npos);
   CHECK(text.find("fix: torch.where") != std::string::npos);
   CHECK(text.find("estimated saving: 1.80 ms/step") != std::string::npos);
@@ -54,6 +57,37 @@ TEST_CASE("text report: verdict, findings by saving, locations, fix, 100 columns
     INFO(line);
     CHECK(display_width(line) <= 100);
   }
+}
+
+namespace {
+
+Analysis analysis_with_files(const Profile& profile, const std::vector<std::string>& files) {
+  Analysis a;
+  ProcessAnalysis process;
+  process.profile = &profile;
+  Finding f;
+  for (const std::string& file : files)
+    f.locations.push_back(Location{file, 3, "f", "aten::nonzero"});
+  process.findings.push_back(f);
+  a.processes.push_back(process);
+  return a;
+}
+
+}  // namespace
+
+TEST_CASE("display_root: recorded working directory, else the files' common directory") {
+  Profile p;
+  const std::vector<std::string> files{"/srv/proj/model/loss.py", "/srv/proj/train.py"};
+  CHECK(display_root(analysis_with_files(p, files)) == "/srv/proj");
+  CHECK(display_root(analysis_with_files(p, {"/srv/proj/model/loss.py"})) == "/srv/proj/model");
+  p.provenance.extra["working_directory"] = "/srv/";
+  CHECK(display_root(analysis_with_files(p, files)) == "/srv");
+  p.provenance.extra["working_directory"] = "/elsewhere";  // not under it: common directory
+  CHECK(display_root(analysis_with_files(p, files)) == "/srv/proj");
+  CHECK(display_root(analysis_with_files(p, {"/a/x.py", "/b/y.py"})).empty());
+  CHECK(display_root(analysis_with_files(p, {"loss.py"})).empty());
+  CHECK(relative_to("/srv/proj/model/loss.py", "/srv/proj") == "model/loss.py");
+  CHECK(relative_to("/srv/projects/loss.py", "/srv/proj") == "/srv/projects/loss.py");
 }
 
 TEST_CASE("text report: colors only when asked, still 100 columns wide") {
