@@ -67,6 +67,9 @@ std::vector<Step> nvtx_steps(const Profile& profile, const std::string& regex_te
   std::vector<Step> ranges;
   for (const NvtxEvent& e : profile.nvtx) {
     if (e.kind != NvtxKind::kRange || e.end <= e.start || e.name >= checked.size()) continue;
+    // perfadvise's own ranges (recording pauses) are never the user's steps.
+    if (e.domain < profile.strings.size() && profile.strings[e.domain] == kPerfadviseNvtxDomain)
+      continue;
     if (!checked[e.name]) {
       checked[e.name] = true;
       matches[e.name] = std::regex_search(profile.strings[e.name], regex);
@@ -109,6 +112,16 @@ Result<StepDetection> detect_steps(const Profile& profile, const std::string& us
     return d;
   }
   if (!user_regex.empty()) nvtx_note = fmt::format("no NVTX range matched '{}'; ", user_regex);
+  if (user_regex.empty()) {
+    std::string family;
+    d.steps = numbered_nvtx_steps(profile, &family);
+    if (!d.steps.empty()) {
+      d.method = StepMethod::kNvtx;
+      d.description = fmt::format("NVTX ranges '{}', each up to the next", family);
+      split_warmup(d);
+      return d;
+    }
+  }
   size_t period = 0;
   d.steps = periodic_steps(profile, &period);
   if (!d.steps.empty()) {

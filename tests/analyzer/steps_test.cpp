@@ -30,6 +30,45 @@ TEST_CASE("a user regex picks other NVTX ranges; an invalid one is an error") {
   CHECK_FALSE(detect_steps(p, "([").ok());
 }
 
+TEST_CASE("a numbered NVTX family (step#0, step#1, ...) is the steps, each up to the next") {
+  ProfileBuilder b;
+  for (int i = 0; i < 6; ++i) {
+    const TimeNs start = i * 1'000'000;
+    // The range closes before the loop synchronizes: the GPU work runs after it.
+    b.nvtx_range("step#" + std::to_string(i), start, start + 300'000);
+    for (int l = 0; l < 4; ++l)  // numbered per step, repeating: not a loop of its own
+      b.nvtx_range("layer" + std::to_string(l), start + l * 50'000, start + l * 50'000 + 40'000);
+    b.launch("kernel_" + std::to_string(i), start + 1000, start + 5000, 900'000);
+  }
+  const Profile p = b.build();
+  std::string family;
+  const std::vector<Step> steps = numbered_nvtx_steps(p, &family);
+  CHECK(family == "step#N");
+  REQUIRE(steps.size() == 5);  // the last range has no successor
+  CHECK(steps[0].start == 0);
+  CHECK(steps[0].end == 1'000'000);
+  CHECK(steps[4].name == "step#4");
+  auto d = detect_steps(p, "");
+  REQUIRE(d.ok());
+  CHECK(d->method == StepMethod::kNvtx);
+  CHECK(d->description.find("step#N") != std::string::npos);
+  CHECK(d->warmup.size() + d->steps.size() == 5);
+  // A user regex that matches nothing does not fall back to the family.
+  auto user = detect_steps(p, "^train$");
+  REQUIRE(user.ok());
+  CHECK(user->method != StepMethod::kNvtx);
+}
+
+TEST_CASE("numbers that do not count up, or too few ranges, are no NVTX family") {
+  ProfileBuilder b;
+  const int numbers[] = {3, 1, 2, 7};
+  for (int i = 0; i < 4; ++i)
+    b.nvtx_range("iter " + std::to_string(numbers[i]), i * 100, i * 100 + 50);
+  b.nvtx_range("epoch1", 1000, 2000);
+  b.nvtx_range("epoch2", 2000, 3000);
+  CHECK(numbered_nvtx_steps(b.build()).empty());
+}
+
 TEST_CASE("without NVTX a training loop is split by the period of its kernels") {
   const Profile p = masked_loss_training({.steps = 10});
   size_t period = 0;
