@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -107,9 +108,23 @@ struct Finding {
   std::string doc;  // "rules/SYNC-D2H.md"
 };
 
+/// What recording cost per step, measured inside one run with `perfadvise run
+/// --measure-overhead` (analyzer/recording_overhead.h).
+struct RecordingOverhead {
+  size_t recorded_steps = 0;  // steps wholly inside recorded windows (all metrics use these)
+  size_t paused_steps = 0;    // steps wholly inside paused windows
+  size_t window_pairs = 0;    // pauses with steps on both sides of their start
+  Spread recorded_step_ms;
+  Spread paused_step_ms;
+  double ratio = 0;   // median recorded step / median paused step; 0 when unmeasured
+  Spread pair_ratio;  // the same ratio for each pause and the recorded window before it
+  std::string note;   // why it could not be measured, when ratio is 0
+};
+
 struct ProcessAnalysis {
   const Profile* profile = nullptr;  // owned by the caller; outlives the analysis
   StepDetection steps;
+  std::optional<RecordingOverhead> recording_overhead;  // only with --measure-overhead
   std::vector<StepMetrics> per_step;  // one entry per measured step
   std::vector<Finding> findings;      // this process's findings, by estimated saving
 };

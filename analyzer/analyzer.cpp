@@ -4,6 +4,7 @@
 
 #include "analyzer/gpu_timeline.h"
 #include "analyzer/metrics.h"
+#include "analyzer/recording_overhead.h"
 #include "analyzer/rule_context.h"
 #include "analyzer/steps.h"
 #include "rules/registry.h"
@@ -22,6 +23,7 @@ Result<ProcessAnalysis> analyze_process(const Profile& profile, uint32_t index,
   ProcessAnalysis out;
   out.profile = &profile;
   PA_ASSIGN_OR_RETURN(out.steps, detect_steps(profile, options.steps_regex));
+  out.recording_overhead = split_paused_steps(profile, out.steps);
   const std::vector<KernelClass> classes = classify_kernel_names(profile);
   const std::vector<ApiKind> api_kinds = classify_api_names(profile);
   std::vector<HostBlock> blocks = find_host_blocks(profile, api_kinds);

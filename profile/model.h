@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace perfadvise {
@@ -132,6 +133,12 @@ struct NvtxEvent {
   uint32_t thread_id = 0;
   NvtxKind kind = NvtxKind::kRange;
 };
+
+/// `perfadvise run --measure-overhead` marks the windows in which the collector had switched
+/// recording off with NVTX ranges of this name in this domain; the analyzer compares the steps
+/// inside them with the recorded ones.
+inline constexpr std::string_view kPerfadviseNvtxDomain = "perfadvise";
+inline constexpr std::string_view kRecordingPausedRange = "recording paused";
 
 /// A source location in a Python (or native) stack.
 struct Frame {

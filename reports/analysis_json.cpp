@@ -109,10 +109,16 @@ json provenance_to_json(const Profile& p) {
   return out;
 }
 
+json overhead_to_json(const RecordingOverhead& o);
+
 json process_to_json(const ProcessAnalysis& process) {
-  return {{"profile", process.profile ? provenance_to_json(*process.profile) : json::object()},
-          {"steps", steps_to_json(process)},
-          {"metrics", metrics_to_json(process.per_step)}};
+  json out = {{"profile", process.profile ? provenance_to_json(*process.profile) : json::object()},
+              {"steps", steps_to_json(process)},
+              {"metrics", metrics_to_json(process.per_step)}};
+  if (process.recording_overhead) {
+    out["recording_overhead"] = overhead_to_json(*process.recording_overhead);
+  }
+  return out;
 }
 
 }  // namespace
@@ -125,6 +131,21 @@ json spread_to_json(const Spread& s) {
   return {{"median", s.median}, {"mean", s.mean}, {"min", s.min},
           {"max", s.max},       {"p10", s.p10},   {"p90", s.p90}};
 }
+
+namespace {
+
+json overhead_to_json(const RecordingOverhead& o) {
+  return {{"ratio", o.ratio},
+          {"recorded_steps", o.recorded_steps},
+          {"paused_steps", o.paused_steps},
+          {"window_pairs", o.window_pairs},
+          {"recorded_step_ms", spread_to_json(o.recorded_step_ms)},
+          {"paused_step_ms", spread_to_json(o.paused_step_ms)},
+          {"pair_ratio", spread_to_json(o.pair_ratio)},
+          {"note", o.note}};
+}
+
+}  // namespace
 
 json finding_to_json(const Finding& f) {
   json locations = json::array();
@@ -169,6 +190,9 @@ json analysis_to_json(const Analysis& analysis, const ReportOptions& options) {
   if (!analysis.processes.empty()) {
     out["steps"] = steps_to_json(analysis.processes.front());
     out["metrics"] = metrics_to_json(analysis.processes.front().per_step);
+    if (const auto& o = analysis.processes.front().recording_overhead) {
+      out["recording_overhead"] = overhead_to_json(*o);
+    }
   }
   out["processes"] = processes;
   json findings = json::array();

@@ -30,6 +30,16 @@ class Style {
   bool color_;
 };
 
+std::string overhead_line(const RecordingOverhead& o) {
+  if (o.ratio <= 0) return "recording overhead: not measured: " + o.note;
+  return fmt::format(
+      "recording overhead: {:+.1f}% per step (recorded {} over {} steps, paused {} over {} "
+      "steps; per window pair {:+.1f}% to {:+.1f}%, {} pairs)",
+      (o.ratio - 1) * 100, format_ms(o.recorded_step_ms.median), o.recorded_steps,
+      format_ms(o.paused_step_ms.median), o.paused_steps, (o.pair_ratio.min - 1) * 100,
+      (o.pair_ratio.max - 1) * 100, o.window_pairs);
+}
+
 std::string verdict_lines(const Analysis& analysis, const std::vector<Finding>& findings,
                           const ReportOptions& options, const Style& style) {
   std::string out;
@@ -42,6 +52,9 @@ std::string verdict_lines(const Analysis& analysis, const std::vector<Finding>& 
                                          who, format_ms(v.step_ms), v.steps,
                                          process.steps.description, v.busy_share * 100);
     out += style.bold(fit(line, options.width)) + "\n";
+    if (process.recording_overhead) {
+      out += fit(overhead_line(*process.recording_overhead), options.width) + "\n";
+    }
   }
   if (findings.empty()) return out + "no findings: nothing in this run matched a rule\n";
   std::string top;
