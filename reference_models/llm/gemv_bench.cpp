@@ -88,8 +88,9 @@ void bench_shape(int64_t rows, int64_t cols, WeightFormat format, int reps) {
   auto first = QuantLinear::quantize(master, format);
   int copies = std::max(1, static_cast<int>(kWorkingSetBytes / first.bytes()));
   std::vector<QuantLinear> weights{first};
+  // clone(): a bf16 QuantLinear shares its input's storage, and the copies must be distinct.
   for (int i = 1; i < copies; ++i)
-    weights.push_back(QuantLinear::quantize(master, format));
+    weights.push_back(QuantLinear::quantize(master.clone(), format));
   auto x = at::randn({cols}, at::device(at::kCUDA));
   auto y = at::zeros({rows}, x.options());
   auto stream = at::cuda::getCurrentCUDAStream().stream();
