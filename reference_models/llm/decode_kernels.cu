@@ -93,13 +93,15 @@ __global__ void __launch_bounds__(kAttnWarps * 32)
     scores[j] = key0 + j <= pos ? s : -FLT_MAX;
     max_score = fmaxf(max_score, scores[j]);
   }
+  // All 16 value loads are independent (invalid keys read a clamped row and get weight 0), so
+  // that they are in flight together instead of one L2/HBM latency per key.
   float sum = 0;
   float4 acc = make_float4(0, 0, 0, 0);
 #pragma unroll
   for (int j = 0; j < kKeysPerWarp; ++j) {
-    if (key0 + j > pos) break;
-    float p = __expf(scores[j] - max_score);
-    float4 vv = load_bf16x4(v_cache + head_base + static_cast<size_t>(key0 + j) * kHeadDim);
+    int key = min(key0 + j, capacity - 1);
+    float4 vv = load_bf16x4(v_cache + head_base + static_cast<size_t>(key) * kHeadDim);
+    float p = key0 + j <= pos ? __expf(scores[j] - max_score) : 0.0f;
     sum += p;
     acc.x += p * vv.x;
     acc.y += p * vv.y;
@@ -160,7 +162,23 @@ __global__ void attention_combine_kernel(const float* partial, const int64_t* po
 __global__ void argmax_kernel(const float* logits, int n, int64_t* token, int64_t* pos) {
   float best = -FLT_MAX;
   int index = 0;
-  for (int i = threadIdx.x; i < n; i += blockDim.x) {
+  // float4 loads, 8 in flight per thread (32000 logits = 8000 float4s over 1024 threads); a
+  // thread sees its indices in increasing order, so strict > keeps the first of equal values.
+  const int vectors = n / 4;
+  const float4* logits4 = reinterpret_cast<const float4*>(logits);
+#pragma unroll 8
+  for (int v = threadIdx.x; v < vectors; v += blockDim.x) {
+    float4 l = logits4[v];
+    const float values[4] = {l.x, l.y, l.z, l.w};
+#pragma unroll
+    for (int k = 0; k < 4; ++k) {
+      if (values[k] > best) {
+        best = values[k];
+        index = 4 * v + k;
+      }
+    }
+  }
+  for (int i = 4 * vectors + threadIdx.x; i < n; i += blockDim.x) {
     if (logits[i] > best) {
       best = logits[i];
       index = i;

@@ -7,6 +7,7 @@
 // quantization group). x is staged once per block in shared memory, RMS-normalized there when the
 // GEMV follows a norm, and stored permuted so that the lanes of a warp read consecutive float4s (no
 // bank conflicts). Accumulation is fp32.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
@@ -19,7 +20,12 @@ constexpr int kWarps = 8;
 constexpr int kThreads = kWarps * 32;
 constexpr int kUnroll = 4;       // 16-byte loads per weight row and lane in flight
 constexpr int kRowsPerWarp = 2;  // outputs per warp; SwiGLU reads two matrices per output
+constexpr int kRowsPerBlock = kWarps * kRowsPerWarp;
 constexpr size_t kMaxSharedBytes = 48 * 1024;
+// A residual-add GEMV with few rows (the 4096-row output and down projections: 256 blocks, under
+// two per SM) is split over the columns into up to this many blocks in all, each adding its
+// partial sums with atomicAdd, so that enough loads are in flight to reach HBM bandwidth.
+constexpr int kSplitTargetBlocks = 1024;
 
 __device__ __forceinline__ float warp_sum(float v) {
 #pragma unroll
@@ -154,8 +160,11 @@ __device__ __forceinline__ int staged_index(int i) {
   return (((c / 32) * (kPerChunk / 4) + within / 4) * 32 + c % 32) * 4 + within % 4;
 }
 
+// Stages x[first, first + count) (a column split; the whole row when there is a norm, whose sum
+// of squares needs all of x). For int4, then sums each group of 32 staged values (one chunk) from
+// shared memory: lanes read consecutive float4s, as in the dot products.
 template <int kPerChunk>
-__device__ void stage_x(const GemvArgs& args, float* xs, float* group_sums) {
+__device__ void stage_x(const GemvArgs& args, int first, int count, float* xs, float* group_sums) {
   const int cols = args.a.cols;
   float norm = 1.0f;
   if (args.norm_weight != nullptr) {
@@ -164,18 +173,23 @@ __device__ void stage_x(const GemvArgs& args, float* xs, float* group_sums) {
       squares += args.x[i] * args.x[i];
     norm = rsqrtf(block_sum(squares) / cols + args.norm_eps);
   }
-  auto value = [&](int i) {
-    float v = args.x[i];
-    return args.norm_weight ? v * norm * __bfloat162float(args.norm_weight[i]) : v;
-  };
-  for (int i = threadIdx.x; i < cols; i += kThreads)
-    xs[staged_index<kPerChunk>(i)] = value(i);
+  for (int i = threadIdx.x; i < count; i += kThreads) {
+    float v = args.x[first + i];
+    if (args.norm_weight != nullptr) v *= norm * __bfloat162float(args.norm_weight[first + i]);
+    xs[staged_index<kPerChunk>(i)] = v;
+  }
   if (group_sums != nullptr) {
-    for (int g = threadIdx.x; g < cols / kInt4Group; g += kThreads) {
+    __syncthreads();
+    const float4* staged = reinterpret_cast<const float4*>(xs);
+    for (int c = threadIdx.x; c < count / kPerChunk; c += kThreads) {
+      const float4* xc = staged + (c / 32) * (kPerChunk / 4) * 32 + c % 32;
       float sum = 0;
-      for (int i = 0; i < kInt4Group; ++i)
-        sum += value(g * kInt4Group + i);
-      group_sums[g] = sum;
+#pragma unroll
+      for (int q = 0; q < kPerChunk / 4; ++q) {
+        float4 v = xc[q * 32];
+        sum += (v.x + v.y) + (v.z + v.w);
+      }
+      group_sums[c] = sum;
     }
   }
 }
@@ -184,15 +198,19 @@ __device__ __forceinline__ float silu(float v) {
   return v / (1.0f + __expf(-v));
 }
 
+// Block (bx, by) computes rows [16 bx, 16 bx + 16) over the chunks of column split by; with
+// more than one split (kAccumulate only) the partial sums are added to y atomically.
 template <class Format, Epilogue kEpilogue>
-__global__ void __launch_bounds__(kThreads, 2) gemv_kernel(GemvArgs args) {
+__global__ void __launch_bounds__(kThreads, 2) gemv_kernel(GemvArgs args, int split_chunks) {
   extern __shared__ float4 shared[];
   constexpr int kPerChunk = Format::kPerChunk;
   constexpr bool kSwiGLU = kEpilogue == Epilogue::kSwiGLU;
   constexpr int kLoads = kSwiGLU ? 2 * kRowsPerWarp : kRowsPerWarp;  // weight rows per warp
   // Loads in flight per lane: kBatch * kLoads = 8 either way (registers stay under 128).
   constexpr int kBatch = kSwiGLU ? kUnroll / 2 : kUnroll;
-  const int chunks = args.a.cols / kPerChunk;
+  const int c_begin = blockIdx.y * split_chunks;
+  const int c_end = min(args.a.cols / kPerChunk, c_begin + split_chunks);
+  const int chunks = c_end - c_begin;  // this block's; indices below are relative to c_begin
   float* xs = reinterpret_cast<float*>(shared);
   float* group_sums =
       kPerChunk == kInt4Group ? xs + ((chunks + 31) / 32) * 32 * kPerChunk : nullptr;
@@ -213,14 +231,14 @@ __global__ void __launch_bounds__(kThreads, 2) gemv_kernel(GemvArgs args) {
       if (c0 + 32 * u < chunks) {
 #pragma unroll
         for (int r = 0; r < kLoads; ++r)
-          ch[u][r] = Format::load(matrix(r), rows[r], c0 + 32 * u);
+          ch[u][r] = Format::load(matrix(r), rows[r], c_begin + c0 + 32 * u);
       }
     }
   };
   // The weights do not depend on x: the first batch of loads is issued before x is staged, so
   // that HBM traffic starts at once instead of after the staging.
   if (active) load_batch(lane);
-  stage_x<kPerChunk>(args, xs, group_sums);
+  stage_x<kPerChunk>(args, c_begin * kPerChunk, chunks * kPerChunk, xs, group_sums);
   __syncthreads();
   if (!active) return;
 
@@ -251,7 +269,11 @@ __global__ void __launch_bounds__(kThreads, 2) gemv_kernel(GemvArgs args) {
     if constexpr (kEpilogue == Epilogue::kStore) {
       args.y[row] = value;
     } else if constexpr (kEpilogue == Epilogue::kAccumulate) {
-      args.y[row] += value;
+      if (gridDim.y > 1) {
+        atomicAdd(args.y + row, value);
+      } else {
+        args.y[row] += value;
+      }
     } else {
       args.y[row] = silu(value) * acc[r + kRowsPerWarp] * Format::row_scale(args.b, row);
     }
@@ -261,17 +283,26 @@ __global__ void __launch_bounds__(kThreads, 2) gemv_kernel(GemvArgs args) {
 template <class Format, Epilogue kEpilogue>
 void launch(const GemvArgs& args, cudaStream_t stream) {
   constexpr int kPerChunk = Format::kPerChunk;
-  int chunks = args.a.cols / kPerChunk;
-  size_t floats = static_cast<size_t>((chunks + 31) / 32) * 32 * kPerChunk;
-  if (kPerChunk == kInt4Group) floats += chunks;
+  // Loads in flight per lane and weight row, as in the kernel.
+  constexpr int kBatch = kEpilogue == Epilogue::kSwiGLU ? kUnroll / 2 : kUnroll;
+  const int chunks = args.a.cols / kPerChunk;
+  const int row_blocks = (args.a.rows + kRowsPerBlock - 1) / kRowsPerBlock;
+  int splits = 1;
+  if (kEpilogue == Epilogue::kAccumulate && args.norm_weight == nullptr) {
+    // Every lane keeps a full batch of loads in each split; splits start on 32-chunk bounds.
+    splits = std::max(1, std::min(kSplitTargetBlocks / row_blocks, chunks / (32 * kBatch)));
+  }
+  const int split_chunks = ((chunks + splits - 1) / splits + 31) / 32 * 32;
+  splits = (chunks + split_chunks - 1) / split_chunks;
+  size_t floats = static_cast<size_t>(split_chunks) * kPerChunk;
+  if (kPerChunk == kInt4Group) floats += split_chunks;
   size_t bytes = floats * sizeof(float);
   if (args.a.cols % kPerChunk != 0 || bytes > kMaxSharedBytes) {
     std::fprintf(stderr, "gemv: unsupported cols %d\n", args.a.cols);
     std::abort();
   }
-  int rows_per_block = kWarps * kRowsPerWarp;
-  int blocks = (args.a.rows + rows_per_block - 1) / rows_per_block;
-  gemv_kernel<Format, kEpilogue><<<blocks, kThreads, bytes, stream>>>(args);
+  gemv_kernel<Format, kEpilogue>
+      <<<dim3(row_blocks, splits), kThreads, bytes, stream>>>(args, split_chunks);
   cudaError_t err = cudaGetLastError();
   if (err != cudaSuccess) {
     std::fprintf(stderr, "gemv launch failed: %s\n", cudaGetErrorString(err));

@@ -82,7 +82,9 @@ Contender aten_contender(WeightFormat format, const std::vector<QuantLinear>& we
           }};
 }
 
-void bench_shape(int64_t rows, int64_t cols, WeightFormat format, int reps) {
+// `accumulate`: y += W x, as the model's output and down projections (the residual add), which
+// the kernel splits over the columns when there are few rows.
+void bench_shape(int64_t rows, int64_t cols, bool accumulate, WeightFormat format, int reps) {
   auto master =
       (at::randn({rows, cols}, at::device(at::kCUDA)) / std::sqrt(double(cols))).to(at::kBFloat16);
   auto first = QuantLinear::quantize(master, format);
@@ -99,9 +101,10 @@ void bench_shape(int64_t rows, int64_t cols, WeightFormat format, int reps) {
     args.a = weights[i].view();
     args.x = x.data_ptr<float>();
     args.y = y.data_ptr<float>();
+    args.epilogue = accumulate ? llm::Epilogue::kAccumulate : llm::Epilogue::kStore;
     llm::gemv(args, stream);
   };
-  ours(0);
+  ours(0);  // y was zero: y = W x either way
   auto expected = at::matmul(first.dequantized(), x);
   double error = refbench::relative_error(y, expected);
   double ours_us = time_us(ours, copies, reps);
@@ -109,8 +112,8 @@ void bench_shape(int64_t rows, int64_t cols, WeightFormat format, int reps) {
   double aten_us = time_us(baseline.launch, copies, reps);
   double gb = first.bytes() / 1e9;
   const char* names[] = {"bf16", "int8", "int4 g32"};
-  std::printf("| %lld × %lld | %s | %.1f | %.0f | %.1e | %s | %.1f | %.0f |\n",
-              static_cast<long long>(rows), static_cast<long long>(cols),
+  std::printf("| %lld × %lld%s | %s | %.1f | %.0f | %.1e | %s | %.1f | %.0f |\n",
+              static_cast<long long>(rows), static_cast<long long>(cols), accumulate ? " (+=)" : "",
               names[static_cast<int>(format)], ours_us, gb / ours_us * 1e6, error,
               baseline.name.c_str(), aten_us, gb / aten_us * 1e6);
 }
@@ -127,11 +130,18 @@ int main(int argc, char** argv) {
   std::printf(
       "| rows × cols | weights | ours µs | ours GB/s | ours rel. error | ATen op | "
       "ATen µs | ATen GB/s |\n|---|---|---|---|---|---|---|---|\n");
-  const int64_t shapes[][2] = {
-      {12288, 4096}, {4096, 4096}, {11008, 4096}, {4096, 11008}, {32000, 4096}};
+  // QKV, output projection (+ residual), gate or up, down projection (+ residual), LM head.
+  const struct {
+    int64_t rows, cols;
+    bool accumulate;
+  } shapes[] = {{12288, 4096, false},
+                {4096, 4096, true},
+                {11008, 4096, false},
+                {4096, 11008, true},
+                {32000, 4096, false}};
   for (auto format : {WeightFormat::kBf16, WeightFormat::kInt8, WeightFormat::kInt4}) {
     for (const auto& shape : shapes)
-      bench_shape(shape[0], shape[1], format, reps);
+      bench_shape(shape.rows, shape.cols, shape.accumulate, format, reps);
   }
   return 0;
 }
