@@ -99,7 +99,9 @@ at::Tensor Attention::with_bias(const at::Tensor& q, const at::Tensor& k,
   int64_t tokens = size_ * size_, squares = q.size(0) / heads_;
   auto [rel_h, rel_w] = rel_terms(q);
   // segment-anything-fast's SDPA fallback: the rel-pos terms as a materialized additive mask.
-  auto bias = (rel_h.unsqueeze(-1) + rel_w.unsqueeze(-2)).view({squares, heads_, tokens, tokens});
+  // einsum may return its result permuted; with contiguous terms the sum is contiguous too.
+  auto bias = (rel_h.contiguous().unsqueeze(-1) + rel_w.contiguous().unsqueeze(-2))
+                  .reshape({squares, heads_, tokens, tokens});
   auto split = [&](const at::Tensor& t) { return t.view({squares, heads_, tokens, head_dim_}); };
   return planner_->run(key_ + "-bias", split(q), split(k), split(v), bias, scale_);
 }
@@ -107,8 +109,9 @@ at::Tensor Attention::with_bias(const at::Tensor& q, const at::Tensor& k,
 at::Tensor Attention::folded(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v) const {
   int64_t tokens = size_ * size_, squares = q.size(0) / heads_, padded = folded_h_.size(1);
   auto r_q = q.view({-1, size_, size_, head_dim_});
-  auto rel_h = at::einsum("bhwc,hkc->bhwk", {r_q, folded_h_}).view({-1, tokens, padded});
-  auto rel_w = at::einsum("bhwc,wkc->bhwk", {r_q, folded_w_}).view({-1, tokens, padded});
+  // einsum may return its result permuted (batched over h or w): reshape, not view.
+  auto rel_h = at::einsum("bhwc,hkc->bhwk", {r_q, folded_h_}).reshape({-1, tokens, padded});
+  auto rel_w = at::einsum("bhwc,wkc->bhwk", {r_q, folded_w_}).reshape({-1, tokens, padded});
   auto q_ext = at::cat({q, rel_h, rel_w}, -1).view({squares, heads_, tokens, -1});
   auto k_ext = at::cat({k, key_positions_.expand({q.size(0), tokens, 2 * padded})}, -1)
                    .view({squares, heads_, tokens, -1});

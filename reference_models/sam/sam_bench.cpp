@@ -9,6 +9,8 @@
 #include <c10/cuda/CUDAStream.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <iostream>
 #include <memory>
 #include <vector>
 
@@ -159,11 +161,11 @@ struct Timed {
   double peak_mib = 0;
 };
 
-Timed time_variant(const sam::SamEncoder& encoder, const at::Tensor& input, const Variant& variant,
+Timed time_variant(const sam::SamEncoder& encoder, const at::Tensor& input, bool graph,
                    const refbench::Options& cli) {
   refbench::reset_peak_memory();
   Timed timed;
-  if (variant.graph) {
+  if (graph) {
     GraphedForward graphed(encoder, input);
     timed.stats = refbench::time_steps([&] { graphed.replay(); }, cli.warmup, cli.iters);
     timed.output = graphed.output().clone();
@@ -186,7 +188,9 @@ int run(const refbench::Options& cli, const Variant& variant) {
   weights = sam::SamWeights();  // the timed variant holds only its own copy of the weights
   auto input = image.to(variant.forward.dtype);
   image = at::Tensor();
-  auto timed = time_variant(*encoder, input, variant, cli);
+  // SAM_NO_GRAPH=1 runs a graph variant eagerly, to tell a capture failure from a kernel one.
+  bool graph = variant.graph && std::getenv("SAM_NO_GRAPH") == nullptr;
+  auto timed = time_variant(*encoder, input, graph, cli);
 
   refbench::Result result;
   result.model = "sam";
@@ -204,6 +208,7 @@ int run(const refbench::Options& cli, const Variant& variant) {
     result.extra["rel_error_vs_unmodified_fp32"] =
         refbench::relative_error(timed.output, refs.unmodified);
   }
+  result.extra["cuda_graph"] = graph ? 1 : 0;
   add_planner_choices(encoder->planner(), result);
   return refbench::print_result(result);
 }
@@ -221,5 +226,12 @@ int main(int argc, char** argv) {
     return 0;
   }
   const auto& info = refbench::find_variant(infos, cli.variant);
-  return run(cli, variants[&info - infos.data()]);
+  try {
+    return run(cli, variants[&info - infos.data()]);
+  } catch (const c10::Error& e) {  // one line, so that the runner's log shows the cause
+    std::cerr << "error: sam/" << cli.variant << ": " << e.what_without_backtrace() << "\n";
+  } catch (const std::exception& e) {
+    std::cerr << "error: sam/" << cli.variant << ": " << e.what() << "\n";
+  }
+  return 3;
 }

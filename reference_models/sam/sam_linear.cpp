@@ -7,6 +7,7 @@ namespace sam {
 namespace {
 
 constexpr double kFp8Max = 448.0;
+constexpr int64_t kSparseRowMultiple = 16;
 
 std::optional<at::Tensor> optional_bias(const at::Tensor& bias) {
   return bias.defined() ? std::optional<at::Tensor>(bias) : std::nullopt;
@@ -104,9 +105,15 @@ at::Tensor Linear::fp8(const Rows& x, bool add_bias) const {
 
 at::Tensor Linear::sparse(const at::Tensor& x) const {
   auto rows = x.reshape({-1, x.size(-1)});
+  // cuSPARSELt rejects a dense operand whose dimensions are not multiples of 16 ("operation not
+  // supported"): at batch 1, the 25 windows of 196 tokens are 4900 rows. Pad with zero rows.
+  int64_t m = rows.size(0),
+          padded = (m + kSparseRowMultiple - 1) / kSparseRowMultiple * kSparseRowMultiple;
+  if (padded != m) rows = at::constant_pad_nd(rows, {0, 0, 0, padded - m});
   // cuSPARSELt computes W @ rows^T; transpose_result gives [M, N] directly.
   auto out = at::_cslt_sparse_mm(weight_, rows.t(), optional_bias(bias_), std::nullopt,
                                  std::nullopt, /*transpose_result=*/true);
+  if (padded != m) out = out.narrow(0, 0, m);
   return out.reshape(with_last_dim(x.sizes(), out_features_));
 }
 
