@@ -12,7 +12,8 @@ struct TaxonomyRow {
 };
 
 // Checked in order, first match wins. Order matters where names overlap: attention before
-// GEMM (fmha_cutlass* are CUTLASS), convolution before GEMM (implicit GEMM), index and copy
+// GEMM (fmha_cutlass* are CUTLASS), convolution before GEMM (implicit GEMM), GEMM before
+// elementwise (cuBLAS 13's nvjet_* kernels carry epilogues such as "gelubias"), index and copy
 // before elementwise (they run through the elementwise launcher), softmax before reduction.
 const TaxonomyRow kTaxonomy[] = {
     {KernelCategory::kCommunication, "nccl", R"(^nccl|ncclKernel|ncclDevKernel)"},
@@ -31,7 +32,7 @@ const TaxonomyRow kTaxonomy[] = {
     {KernelCategory::kGemm, "gemv", R"(gemv|gemvx|Gemv|dot_kernel|gemvNSP)"},
     {KernelCategory::kGemm, "splitk reduce", R"(splitKreduce|splitK_reduce|reduce_1Block_kernel)"},
     {KernelCategory::kGemm, "cublas",
-     R"(xmma_gemm|wgmma|gemm|Gemm|GEMM|sgemm|hgemm|cublasLt|cublas|cutlass.*Kernel|matmul|_mma_)"},
+     R"(^nvjet_|xmma_gemm|wgmma|gemm|Gemm|GEMM|sgemm|hgemm|cublasLt|cublas|cutlass.*Kernel|matmul|_mma_)"},
     {KernelCategory::kSoftmax, "softmax", R"(softmax|SoftMax|Softmax)"},
     {KernelCategory::kNorm, "rms norm", R"(rms_norm|RMSNorm|RmsNorm|rmsnorm)"},
     {KernelCategory::kNorm, "layer norm", R"(layer_norm|LayerNorm|layernorm)"},
@@ -111,9 +112,11 @@ KernelDtype dtype_of(std::string_view name) {
 }
 
 // Names that say tensor cores outright; otherwise the element type decides (fp32 and fp64
-// GEMMs run on CUDA cores; the CUTLASS "s16816" names are TF32 tensor-op kernels).
+// GEMMs run on CUDA cores; the CUTLASS "s16816" names are TF32 tensor-op kernels). cuBLAS 13's
+// nvjet_sm90_* kernels name no element type; on the H100 samples they ran every bf16 GEMM while
+// fp32 GEMMs ran sm80_xmma_*_ffma kernels, so nvjet counts as tensor-op.
 bool uses_tensor_cores(std::string_view name, KernelDtype dtype) {
-  static const std::regex kTensorOp(R"(tensorop|wgmma|hmma|imma|s16816|s1688|_mma_)");
+  static const std::regex kTensorOp(R"(tensorop|wgmma|hmma|imma|s16816|s1688|_mma_|^nvjet_)");
   if (dtype == KernelDtype::kFp32 || dtype == KernelDtype::kFp64) {
     return std::regex_search(name.begin(), name.end(), kTensorOp);
   }

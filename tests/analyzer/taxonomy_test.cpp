@@ -21,6 +21,12 @@ TEST_CASE("the taxonomy classifies the real kernel names of the samples") {
   const Expect cases[] = {
       {kGemmBf16, KernelCategory::kGemm, KernelDtype::kBf16, true},
       {kSgemm, KernelCategory::kGemm, KernelDtype::kFp32, false},
+      // cuBLAS 13 (samples/decode_loop.sqlite, reference_models/swin): no dtype in the name;
+      // the epilogue's "gelubias" must not make it elementwise.
+      {"nvjet_sm90_tst_64x8_64x16_4x1_v_bz_splitK_TNT", KernelCategory::kGemm,
+       KernelDtype::kUnknown, true},
+      {"nvjet_sm90_tst_192x192_64x4_2x1_v_bz_coopB_gelubias_TNN", KernelCategory::kGemm,
+       KernelDtype::kUnknown, true},
       {"sm90_xmma_gemm_f32f32_f32f32_f32_tn_n_tilesize128x128x32_warpgroupsize1x1x1_execute_"
        "segment_k_off_kernel__5x_cublas",
        KernelCategory::kGemm, KernelDtype::kFp32, false},
