@@ -116,8 +116,10 @@ struct RecordingOverhead {
   size_t window_pairs = 0;    // pauses with steps on both sides of their start
   Spread recorded_step_ms;
   Spread paused_step_ms;
-  double ratio = 0;   // median recorded step / median paused step; 0 when unmeasured
-  Spread pair_ratio;  // the same ratio for each pause and the recorded window before it
+  Spread pair_ratio;        // median recorded / median paused step, each pause against the recorded
+                            // window just before it
+  double ratio = 0;         // pair_ratio.median (pooled_ratio without pairs); 0 when unmeasured
+  double pooled_ratio = 0;  // median of all recorded steps / median of all paused steps
   std::string note;   // why it could not be measured, when ratio is 0
 };
 

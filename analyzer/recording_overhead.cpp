@@ -113,7 +113,9 @@ std::optional<RecordingOverhead> split_paused_steps(const Profile& profile, Step
         "longer --overhead-window";
     return overhead;
   }
-  overhead.ratio = overhead.recorded_step_ms.median / overhead.paused_step_ms.median;
+  overhead.pooled_ratio = overhead.recorded_step_ms.median / overhead.paused_step_ms.median;
+  // Neighbouring windows cancel the machine's drift; pooled medians do not.
+  overhead.ratio = ratios.empty() ? overhead.pooled_ratio : overhead.pair_ratio.median;
   return overhead;
 }
 

@@ -136,6 +136,7 @@ namespace {
 
 json overhead_to_json(const RecordingOverhead& o) {
   return {{"ratio", o.ratio},
+          {"pooled_ratio", o.pooled_ratio},
           {"recorded_steps", o.recorded_steps},
           {"paused_steps", o.paused_steps},
           {"window_pairs", o.window_pairs},

@@ -33,11 +33,11 @@ class Style {
 std::string overhead_line(const RecordingOverhead& o) {
   if (o.ratio <= 0) return "recording overhead: not measured: " + o.note;
   return fmt::format(
-      "recording overhead: {:+.1f}% per step (recorded {} over {} steps, paused {} over {} "
-      "steps; per window pair {:+.1f}% to {:+.1f}%, {} pairs)",
-      (o.ratio - 1) * 100, format_ms(o.recorded_step_ms.median), o.recorded_steps,
-      format_ms(o.paused_step_ms.median), o.paused_steps, (o.pair_ratio.min - 1) * 100,
-      (o.pair_ratio.max - 1) * 100, o.window_pairs);
+      "recording overhead: {:+.1f}% per step (median of {} window pairs, {:+.1f}% to {:+.1f}%; "
+      "all steps: recorded {} x{}, paused {} x{})",
+      (o.ratio - 1) * 100, o.window_pairs, (o.pair_ratio.min - 1) * 100,
+      (o.pair_ratio.max - 1) * 100, format_ms(o.recorded_step_ms.median), o.recorded_steps,
+      format_ms(o.paused_step_ms.median), o.paused_steps);
 }
 
 std::string verdict_lines(const Analysis& analysis, const std::vector<Finding>& findings,

@@ -56,6 +56,7 @@ TEST_CASE("recorded and paused steps are compared; mixed ones belong to neither 
   CHECK(o.paused_steps == 29);    // 10 + 10 + 9: step 50 is half traced
   CHECK(o.recorded_steps == 29);  // 1-9, 20-29, 40-49: step 0 is warm-up
   CHECK(o.ratio == Approx(1.1));
+  CHECK(o.pooled_ratio == Approx(1.1));
   CHECK(o.window_pairs == 3);
   CHECK(o.pair_ratio.min == Approx(1.1));
   CHECK(o.pair_ratio.max == Approx(1.1));
