@@ -106,9 +106,25 @@ void register_run(CLI::App& app, Action& action) {
                   "Run directory (default: perfadvise-<timestamp>)");
   cmd->add_option("--steps", options.steps_regex,
                   "Regex matching the NVTX range that marks one training step");
+  static bool no_gemm_shapes = false, torch_ops = false, torch_op_shapes = false;
+  cmd->add_flag("--no-gemm-shapes", no_gemm_shapes,
+                "Do not record cuBLAS/cuBLASLt GEMM arguments (recorded by default through "
+                "LD_PRELOAD of libperfadvise_gemm.so)");
+  cmd->add_flag("--torch-ops", torch_ops,
+                "PyTorch programs: switch on torch's NVTX op ranges (emit_nvtx) so every kernel "
+                "is attributed to its aten op");
+  cmd->add_flag("--torch-op-shapes", torch_op_shapes,
+                "As --torch-ops, with input sizes in each op range (record_shapes=True)");
+  cmd->add_option("--kernel-lines", options.kernel_lines,
+                  "Record the Python stack of one kernel launch in N per thread (0: off)")
+      ->check(CLI::Range(0, 1 << 20));
   cmd->add_option("COMMAND", options.command, "The program and its arguments, after --")
       ->required();
-  cmd->callback([&action] { action = [] { return run(options); }; });
+  cmd->callback([&action] {
+    options.gemm_shapes = !no_gemm_shapes;
+    options.torch_ops = torch_op_shapes ? "shapes" : torch_ops ? "names" : "";
+    action = [] { return run(options); };
+  });
 }
 
 }  // namespace perfadvise::cli

@@ -2,10 +2,13 @@
 
 #include <cxxabi.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <string>
+#include <string_view>
 
 #include "collector/process_info.h"
+#include "profile/launch_context.h"
 
 namespace perfadvise::collector {
 namespace {
@@ -209,6 +212,27 @@ void RecordDecoder::decode_api(const CUpti_ActivityAPI& a) {
   writer_.add(row);
 }
 
+std::string range_name(std::string_view message) {
+  if (torch_op_name(message).empty()) return std::string(message);
+  // PyTorch numbers every op call ("aten::mm, seq = 812, op_id = 9312"): interning that would
+  // store one string per op call. The op and its sizes repeat, so they cost nothing.
+  std::string name(message);
+  for (std::string_view field : {std::string_view(", seq = "), std::string_view(", op_id = ")}) {
+    const size_t at = name.find(field);
+    if (at == std::string::npos) continue;
+    size_t end = at + field.size();
+    while (end < name.size() &&
+           (std::isdigit(static_cast<unsigned char>(name[end])) || name[end] == '-')) {
+      ++end;
+    }
+    name.erase(at, end - at);
+  }
+  if (const size_t inputs = name.find(", input_op_ids = "); inputs != std::string::npos) {
+    name.erase(inputs);
+  }
+  return name;
+}
+
 void RecordDecoder::decode_marker(const CUpti_ActivityMarker2& m) {
   const uint32_t thread = thread_of(m.objectKind, m.objectId);
   const auto time = static_cast<TimeNs>(m.timestamp);
@@ -221,7 +245,7 @@ void RecordDecoder::decode_marker(const CUpti_ActivityMarker2& m) {
                   NvtxKind::kMark};
     writer_.add(row);
   } else if (m.flags & CUPTI_ACTIVITY_FLAG_MARKER_START) {
-    open_ranges_[m.id] = OpenRange{time, writer_.intern(m.name ? m.name : ""),
+    open_ranges_[m.id] = OpenRange{time, writer_.intern(range_name(m.name ? m.name : "")),
                                    writer_.intern(m.domain ? m.domain : ""), thread};
   } else if (m.flags & CUPTI_ACTIVITY_FLAG_MARKER_END) {
     auto it = open_ranges_.find(m.id);

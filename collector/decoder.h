@@ -7,11 +7,17 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "profile/writer.h"
 
 namespace perfadvise::collector {
+
+/// An NVTX range's name as stored: PyTorch op ranges lose their per-call numbers
+/// ("aten::mm, seq = 812, op_id = 9312, sizes = [...]" -> "aten::mm, sizes = [...]").
+std::string range_name(std::string_view message);
 
 class RecordDecoder {
  public:

@@ -22,6 +22,7 @@
 #include "collector/buffer_pool.h"
 #include "collector/cupti_check.h"
 #include "collector/cupti_setup.h"
+#include "collector/gemm_capture.h"
 #include "collector/log.h"
 #include "collector/process_info.h"
 #include "collector/python_stack.h"
@@ -121,6 +122,7 @@ void on_termination_signal(int signal_number) {
 /// SQLite; it gets the default signal dispositions back where we had installed ours.
 void become_inert_child() {
   g_inert.store(true);
+  set_gemm_sink(nullptr);
   for (int signal_number : {SIGTERM, SIGINT}) {
     struct sigaction current {};
     if (sigaction(signal_number, nullptr, &current) == 0 &&
@@ -230,6 +232,8 @@ void initialize() {
     return;
   }
   set_capture_sink(c->writer);
+  // libperfadvise_gemm.so's records, when it is preloaded.
+  set_gemm_sink(c->writer);
   init_python_stack();  // symbol lookups now, not inside the first captured CUDA call
   configure_activity(buffer_requested, buffer_completed);
   enable_sync_callbacks(subscriber);

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <atomic>
+#include <cstdlib>
 #include <utility>
 
 #include "collector/cupti_check.h"  // cupti.h brings the generated *_params structs
@@ -24,6 +25,43 @@ std::atomic<unsigned long long> g_with_python{0};
 // Inside a runtime call we track, the driver calls it makes are the same user call.
 thread_local bool t_inside_runtime_call = false;
 thread_local uint32_t t_runtime_correlation = 0;
+// Whether those driver calls are aliased to it: for captured calls only, so that an
+// unsampled kernel launch queues nothing.
+thread_local bool t_alias_driver_calls = false;
+
+// PERFADVISE_KERNEL_LINES=N: the Python stack of one kernel launch in N on each thread.
+uint32_t g_launch_sample_every = 0;  // set before callbacks are enabled
+thread_local uint32_t t_launches = 0;
+
+constexpr std::array<CUpti_CallbackId, 6> kRuntimeLaunchCbids{
+    CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernel_v7000,
+    CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernel_ptsz_v7000,
+    CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernelExC_v11060,
+    CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernelExC_ptsz_v11060,
+    CUPTI_RUNTIME_TRACE_CBID___cudaLaunchKernel_v13000,
+    CUPTI_RUNTIME_TRACE_CBID___cudaLaunchKernel_ptsz_v13000,
+};
+// cuBLAS, Triton and the CUDA runtime's own kernels come through the driver.
+constexpr std::array<CUpti_CallbackId, 4> kDriverLaunchCbids{
+    CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel,
+    CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel_ptsz,
+    CUPTI_DRIVER_TRACE_CBID_cuLaunchKernelEx,
+    CUPTI_DRIVER_TRACE_CBID_cuLaunchKernelEx_ptsz,
+};
+
+template <size_t N>
+bool contains(const std::array<CUpti_CallbackId, N>& cbids, CUpti_CallbackId cbid) {
+  for (CUpti_CallbackId c : cbids)
+    if (c == cbid) return true;
+  return false;
+}
+
+uint32_t launch_sample_every_from_env() {
+  const char* value = std::getenv("PERFADVISE_KERNEL_LINES");
+  if (value == nullptr) return 0;
+  const long every = std::strtol(value, nullptr, 10);
+  return every > 0 && every < (1L << 30) ? static_cast<uint32_t>(every) : 0;
+}
 
 constexpr std::array<CUpti_CallbackId, 8> kRuntimeSyncCbids{
     CUPTI_RUNTIME_TRACE_CBID_cudaMemcpy_v3020,
@@ -71,7 +109,7 @@ bool runtime_call_can_block(CUpti_CallbackId cbid, const void* params) {
   return kind != cudaMemcpyDeviceToDevice;
 }
 
-void capture(uint32_t correlation_id) {
+void capture(uint32_t correlation_id, bool wake_writer) {
   WriterThread* sink = g_sink.load(std::memory_order_acquire);
   if (sink == nullptr) return;
   SyncCapture c;
@@ -95,23 +133,47 @@ void capture(uint32_t correlation_id) {
     if (depth > 0) c.native_pcs.assign(pcs.begin(), pcs.begin() + depth);
   }
   g_captured.fetch_add(1, std::memory_order_relaxed);
-  sink->push(std::move(c));
+  if (wake_writer) {
+    sink->push(std::move(c));
+  } else {
+    sink->push_quiet(std::move(c));  // launch samples: frequent, and nothing waits for them
+  }
+}
+
+/// A kernel launch (only with PERFADVISE_KERNEL_LINES): one in N per thread gets its stack.
+void on_launch_enter(CUpti_CallbackDomain domain, const CUpti_CallbackData& d) {
+  if (t_inside_runtime_call) return;  // the driver launch inside a runtime launch: same kernel
+  const bool sampled = ++t_launches % g_launch_sample_every == 0;
+  if (domain == CUPTI_CB_DOMAIN_RUNTIME_API) {
+    t_inside_runtime_call = true;
+    t_runtime_correlation = d.correlationId;
+    t_alias_driver_calls = sampled;
+  }
+  if (sampled) capture(d.correlationId, false);
 }
 
 void on_enter(CUpti_CallbackDomain domain, CUpti_CallbackId cbid, const CUpti_CallbackData& d) {
+  if (g_launch_sample_every != 0 &&
+      (domain == CUPTI_CB_DOMAIN_RUNTIME_API ? contains(kRuntimeLaunchCbids, cbid)
+                                             : contains(kDriverLaunchCbids, cbid))) {
+    on_launch_enter(domain, d);
+    return;
+  }
   if (domain == CUPTI_CB_DOMAIN_RUNTIME_API) {
     if (t_inside_runtime_call) return;
     t_inside_runtime_call = true;
     t_runtime_correlation = d.correlationId;
-    if (runtime_call_can_block(cbid, d.functionParams)) capture(d.correlationId);
+    t_alias_driver_calls = true;
+    if (runtime_call_can_block(cbid, d.functionParams)) capture(d.correlationId, true);
     return;
   }
   if (t_inside_runtime_call) {
+    if (!t_alias_driver_calls) return;
     WriterThread* sink = g_sink.load(std::memory_order_acquire);
     if (sink != nullptr) sink->push(CorrelationAlias{d.correlationId, t_runtime_correlation});
     return;
   }
-  capture(d.correlationId);  // a program (or library) calling the driver API directly
+  capture(d.correlationId, true);  // a program (or library) calling the driver API directly
 }
 
 }  // namespace
@@ -127,6 +189,16 @@ bool enable_sync_callbacks(CUpti_SubscriberHandle subscriber) noexcept {
   }
   for (CUpti_CallbackId cbid : kDriverSyncCbids) {
     ok &= PA_CUPTI(cuptiEnableCallback(1, subscriber, CUPTI_CB_DOMAIN_DRIVER_API, cbid));
+  }
+  // Callbacks on every launch cost even when the launch is not sampled: only on request.
+  g_launch_sample_every = launch_sample_every_from_env();
+  if (g_launch_sample_every != 0) {
+    for (CUpti_CallbackId cbid : kRuntimeLaunchCbids) {
+      ok &= PA_CUPTI(cuptiEnableCallback(1, subscriber, CUPTI_CB_DOMAIN_RUNTIME_API, cbid));
+    }
+    for (CUpti_CallbackId cbid : kDriverLaunchCbids) {
+      ok &= PA_CUPTI(cuptiEnableCallback(1, subscriber, CUPTI_CB_DOMAIN_DRIVER_API, cbid));
+    }
   }
   return ok;
 }

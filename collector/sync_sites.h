@@ -2,7 +2,7 @@
 // event / device synchronization, in both the runtime and the driver API). At API entry the
 // calling thread's Python stack is read without the GIL (collector/python_stack.h); on threads
 // without Python frames, raw return addresses are kept so the writer can name the native op.
-// Nothing else is captured: no callbacks fire on kernel launches.
+// Kernel launches get callbacks only when PERFADVISE_KERNEL_LINES asks for sampled stacks.
 #pragma once
 
 #include <cupti.h>
@@ -14,7 +14,8 @@ class WriterThread;
 /// Where captures go; set before callbacks are enabled, never changed afterwards.
 void set_capture_sink(WriterThread* writer) noexcept;
 
-/// Enables ENTER/EXIT callbacks for the sync-capable runtime and driver cbids only.
+/// Enables ENTER/EXIT callbacks for the sync-capable runtime and driver cbids, and with
+/// PERFADVISE_KERNEL_LINES=N for kernel launches, one in N of which gets its stack captured.
 bool enable_sync_callbacks(CUpti_SubscriberHandle subscriber) noexcept;
 
 /// The subscriber's callback.

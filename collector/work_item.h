@@ -39,6 +39,18 @@ struct CorrelationAlias {
   uint32_t to = 0;
 };
 
-using WorkItem = std::variant<CompletedBuffer, SyncCapture, CorrelationAlias>;
+/// One cuBLAS / cuBLASLt call recorded by libperfadvise_gemm.so (collector/gemm_hook.h).
+/// Fixed size, no allocation: it is made on the application thread inside every GEMM call.
+struct GemmCapture {
+  char api[40] = {};
+  int64_t m = 0, n = 0, k = 0, batch = 1;
+  int64_t lda = 0, ldb = 0, ldc = 0;
+  int32_t trans_a = 0, trans_b = 0;
+  int32_t a_type = 0, b_type = 0, c_type = 0, compute_type = -1;
+  int64_t start_ns = 0, end_ns = 0;  // CUPTI clock
+  uint32_t thread_id = 0;
+};
+
+using WorkItem = std::variant<CompletedBuffer, SyncCapture, CorrelationAlias, GemmCapture>;
 
 }  // namespace perfadvise::collector

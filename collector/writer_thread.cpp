@@ -1,5 +1,6 @@
 #include "collector/writer_thread.h"
 
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,24 @@ struct WriterThread::State {
   NativeOpNamer namer;
   CollectorStats stats;
 };
+
+namespace {
+
+GemmCall gemm_row(ProfileWriter& w, const GemmCapture& c) {
+  GemmCall g;
+  g.m = c.m, g.n = c.n, g.k = c.k, g.batch = c.batch;
+  g.lda = c.lda, g.ldb = c.ldb, g.ldc = c.ldc;
+  g.api = w.intern(std::string(c.api, strnlen(c.api, sizeof c.api)));
+  g.trans_a = uint8_t(c.trans_a), g.trans_b = uint8_t(c.trans_b);
+  g.a_type = uint16_t(c.a_type), g.b_type = uint16_t(c.b_type), g.c_type = uint16_t(c.c_type);
+  // cublasComputeType_t; the legacy typed calls (cublasSgemm, ...) imply it from the types.
+  g.compute_type = c.compute_type >= 0 ? uint16_t(c.compute_type) : GemmCall::kComputeImplied;
+  g.thread_id = c.thread_id;
+  g.start = c.start_ns, g.end = c.end_ns;
+  return g;
+}
+
+}  // namespace
 
 WriterThread::WriterThread(WriterConfig config, BufferPool& pool)
     : config_(std::move(config)), pool_(pool), state_(std::make_unique<State>()) {}
@@ -36,7 +55,7 @@ bool WriterThread::start() noexcept {
   }
 }
 
-void WriterThread::push(WorkItem item) noexcept {
+bool WriterThread::enqueue(WorkItem& item) noexcept {
   try {
     std::lock_guard<std::mutex> lock(mutex_);
     if (stopping_ && finished_) {
@@ -44,13 +63,22 @@ void WriterThread::push(WorkItem item) noexcept {
       if (auto* buffer = std::get_if<CompletedBuffer>(&item)) {
         pool_.give_back(buffer->data, buffer->valid_bytes);
       }
-      return;
+      return false;
     }
     queue_.push_back(std::move(item));
+    return true;
   } catch (...) {
     // Out of memory while queueing: the item is lost; never let it reach CUDA's caller.
+    return false;
   }
-  wake_.notify_one();
+}
+
+void WriterThread::push(WorkItem item) noexcept {
+  if (enqueue(item)) wake_.notify_one();
+}
+
+void WriterThread::push_quiet(WorkItem item) noexcept {
+  enqueue(item);
 }
 
 bool WriterThread::stop(std::chrono::milliseconds timeout) noexcept {
@@ -140,6 +168,8 @@ void WriterThread::process(std::deque<WorkItem>& items) {
       pool_.give_back(buffer->data, buffer->valid_bytes);
     } else if (auto* alias = std::get_if<CorrelationAlias>(&item)) {
       if (s.decoder) s.decoder->add_correlation_alias(alias->from, alias->to);
+    } else if (auto* gemm = std::get_if<GemmCapture>(&item)) {
+      if (s.writer) s.writer->add(gemm_row(*s.writer, *gemm));
     } else if (auto* capture = std::get_if<SyncCapture>(&item)) {
       if (!s.writer) continue;
       ProfileWriter& w = *s.writer;

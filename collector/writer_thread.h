@@ -37,6 +37,9 @@ class WriterThread {
   bool start() noexcept;
   /// Enqueues work; never blocks on SQLite. Work that arrives after the close is lost.
   void push(WorkItem item) noexcept;
+  /// Enqueues without waking the thread: for frequent small items (GEMM records) that can
+  /// wait for the next wake-up (every completed buffer, and at least once a commit interval).
+  void push_quiet(WorkItem item) noexcept;
   /// Processes everything queued, closes the profile and ends the thread. Waits at most
   /// `timeout`; returns false (and leaves the thread running, detached) if it did not finish.
   bool stop(std::chrono::milliseconds timeout) noexcept;
@@ -50,6 +53,7 @@ class WriterThread {
   void run() noexcept;
   void process(std::deque<WorkItem>& items);
   void commit(bool final_commit);
+  bool enqueue(WorkItem& item) noexcept;
 
   struct State;
   WriterConfig config_;

@@ -166,7 +166,9 @@ struct CallSite {
 
 /// Arguments of one cuBLAS / cuBLASLt call, linked to the kernels it launched.
 struct GemmCall {
-  uint32_t correlation_id = 0;  // of the first kernel launch inside the call
+  static constexpr uint16_t kComputeImplied = 0xFFFF;  // legacy typed calls (cublasSgemm, ...)
+
+  uint32_t correlation_id = 0;  // of the first kernel launch inside the call (0: not linked)
   int64_t m = 0, n = 0, k = 0;
   int64_t batch = 1;
   int64_t lda = 0, ldb = 0, ldc = 0;
@@ -174,6 +176,11 @@ struct GemmCall {
   uint8_t trans_a = 0, trans_b = 0;
   uint16_t a_type = 0, b_type = 0, c_type = 0;  // cudaDataType
   uint16_t compute_type = 0;                    // cublasComputeType_t
+  // The call on its host thread (CUPTI clock), as the interposer timed it; 0 when not recorded.
+  // Kernels whose launch call on that thread lies inside it are this GEMM's (Profile indexes).
+  uint32_t thread_id = 0;
+  TimeNs start = 0;
+  TimeNs end = 0;
 };
 
 /// Time CUPTI or the collector spent on itself (buffer flushes, instrumentation).

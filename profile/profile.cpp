@@ -1,5 +1,7 @@
 #include "profile/profile.h"
 
+#include "profile/launch_context.h"
+
 #include <map>
 #include <tuple>
 
@@ -111,6 +113,7 @@ void Profile::build_indexes() {
   cpu_tracks.clear();
   for (auto& [thread, track] : cpu)
     cpu_tracks.push_back(std::move(track));
+  link_launch_context(*this);
 }
 
 std::vector<Frame> Profile::stack_frames(uint32_t stack_id) const {

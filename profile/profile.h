@@ -98,9 +98,22 @@ struct Profile {
   CorrelationIndex call_site_by_correlation;
   std::vector<GpuTrack> gpu_tracks;  // ordered by (device, stream)
   std::vector<CpuTrack> cpu_tracks;  // ordered by thread id
+  // What launched each kernel (profile/launch_context.h); empty when the profile has no GEMM
+  // rows / no framework-op NVTX ranges. Use gemm_of() / op_of().
+  std::vector<uint32_t> kernel_gemm;  // kernel index -> index into gemms, or kNone
+  std::vector<uint32_t> kernel_op;    // kernel index -> innermost op range in nvtx, or kNone
 
   /// Sorts every table by time and (re)builds the derived indexes. Call after filling tables.
   void build_indexes();
+
+  /// The cuBLAS call (index into gemms) that launched kernel `k`, or CorrelationIndex::kNone.
+  uint32_t gemm_of(uint32_t k) const {
+    return k < kernel_gemm.size() ? kernel_gemm[k] : CorrelationIndex::kNone;
+  }
+  /// The innermost framework-op range (index into nvtx) around kernel `k`'s launch, or kNone.
+  uint32_t op_of(uint32_t k) const {
+    return k < kernel_op.size() ? kernel_op[k] : CorrelationIndex::kNone;
+  }
 
   /// The frames of a stack, innermost first.
   std::vector<Frame> stack_frames(uint32_t stack_id) const;

@@ -33,6 +33,12 @@ size_t row_count(SqliteDb& db, std::string_view table) {
   return static_cast<size_t>(statement->int64(0));
 }
 
+bool has_column(SqliteDb& db, std::string_view table, std::string_view column) {
+  auto statement = db.prepare(
+      fmt::format("SELECT count(*) FROM pragma_table_info('{}') WHERE name = '{}'", table, column));
+  return statement.ok() && statement->step().ok() && statement->int64(0) > 0;
+}
+
 template <typename Enum>
 Enum as(int64_t value) {
   return static_cast<Enum>(value);
@@ -186,10 +192,14 @@ Result<void> read_events(SqliteDb& db, Profile& p) {
         p.call_sites.push_back(
             CallSite{u32(s, 0), u32(s, 1), s.int64(2), u32(s, 3), u32(s, 4), u32(s, 5)});
       }));
+  // Files written before GEMM capture existed lack the host-interval columns: read them as 0.
+  const bool has_interval = has_column(db, "gemm", "thread_id");
+  const std::string interval = has_interval ? ", thread_id, start_ns, duration_ns" : ", 0, 0, -1";
   return for_each_row(
       db,
       "SELECT correlation_id, m, n, k, batch, lda, ldb, ldc, api_id, trans_a, trans_b, a_type, "
-      "b_type, c_type, compute_type FROM gemm",
+      "b_type, c_type, compute_type" +
+          interval + " FROM gemm",
       [&](auto& s) {
         GemmCall g;
         g.correlation_id = u32(s, 0);
@@ -199,6 +209,10 @@ Result<void> read_events(SqliteDb& db, Profile& p) {
         g.trans_a = uint8_t(s.int64(9)), g.trans_b = uint8_t(s.int64(10));
         g.a_type = uint16_t(s.int64(11)), g.b_type = uint16_t(s.int64(12));
         g.c_type = uint16_t(s.int64(13)), g.compute_type = uint16_t(s.int64(14));
+        g.thread_id = u32(s, 15);
+        if (const int64_t duration = s.int64(17); duration >= 0 && g.thread_id != 0) {
+          g.start = s.int64(16), g.end = g.start + duration;
+        }
         p.gemms.push_back(g);
       });
 }

@@ -47,7 +47,8 @@ CREATE TABLE call_site (
 CREATE TABLE gemm (
   id INTEGER PRIMARY KEY, correlation_id INTEGER, m INTEGER, n INTEGER, k INTEGER,
   batch INTEGER, lda INTEGER, ldb INTEGER, ldc INTEGER, api_id INTEGER, trans_a INTEGER,
-  trans_b INTEGER, a_type INTEGER, b_type INTEGER, c_type INTEGER, compute_type INTEGER);
+  trans_b INTEGER, a_type INTEGER, b_type INTEGER, c_type INTEGER, compute_type INTEGER,
+  thread_id INTEGER, start_ns INTEGER, duration_ns INTEGER);
 CREATE VIEW kernel_named AS
   SELECT kernel.*, strings.value AS name FROM kernel JOIN strings ON strings.id = kernel.name_id;
 CREATE VIEW api_call_named AS
@@ -82,6 +83,6 @@ const std::string_view kInsertCallSite =
     "INSERT INTO call_site VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6)";
 const std::string_view kInsertGemm =
     "INSERT INTO gemm VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-    "?15)";
+    "?15, ?16, ?17, ?18)";
 
 }  // namespace perfadvise::schema

@@ -175,9 +175,10 @@ Result<void> ProfileWriter::write_pending() {
   PA_TRY(insert_all(db, schema::kInsertCallSite, call_sites_, [&](auto& s, const CallSite& c) {
     return insert(s, c.correlation_id, c.thread_id, c.time - origin, c.stack, c.user_frame, c.op);
   }));
-  PA_TRY(insert_all(db, schema::kInsertGemm, gemms_, [](auto& s, const GemmCall& g) {
+  PA_TRY(insert_all(db, schema::kInsertGemm, gemms_, [&](auto& s, const GemmCall& g) {
     return insert(s, g.correlation_id, g.m, g.n, g.k, g.batch, g.lda, g.ldb, g.ldc, g.api,
-                  g.trans_a, g.trans_b, g.a_type, g.b_type, g.c_type, g.compute_type);
+                  g.trans_a, g.trans_b, g.a_type, g.b_type, g.c_type, g.compute_type, g.thread_id,
+                  g.start != 0 ? g.start - origin : 0, duration(g.start, g.end));
   }));
   PA_TRY(write_meta());
 

@@ -3,6 +3,7 @@
 #include "profile/version.h"
 #include "reports/analysis_json.h"
 #include "reports/common.h"
+#include "reports/html_context_tables.h"
 #include "reports/html_tables.h"
 #include "reports/html_timeline.h"
 
@@ -22,6 +23,7 @@ json html_data(const Analysis& analysis, const ReportOptions& options,
                          {"busy_share", v.busy_share},
                          {"breakdown", breakdown_json(p)},
                          {"kernels", kernel_table_json(p, limits.max_kernel_rows)},
+                         {"context", kernel_context_json(p, limits.max_kernel_rows)},
                          {"syncs", sync_table_json(p, limits.max_sync_rows)}});
   }
   return {{"analysis", analysis_to_json(analysis, options)},

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "rules/gemm_shapes.h"
 #include "rules/rule_factories.h"
 #include "rules/rule_util.h"
 
@@ -51,6 +52,15 @@ class Fp32GemmRule final : public Rule {
         "let matmuls use tensor cores: torch.set_float32_matmul_precision(\"high\") (TF32), "
         "or run the model under torch.autocast(\"cuda\", dtype=torch.bfloat16)";
     f.confidence = Confidence::kMedium;
+    if (!c.profile().kernel_gemm.empty()) {
+      // Recorded GEMM shapes: name each GEMM by its op and shape rather than its kernel.
+      const Profile& p = c.profile();
+      g.groups = group_by_gemm(c, [&](uint32_t k) {
+        const KernelClass& kc = c.kernel_class(p.kernels[k]);
+        return kc.category == KernelCategory::kGemm && kc.dtype == KernelDtype::kFp32 &&
+               !kc.tensor_cores;
+      });
+    }
     g.groups.fill(f, c.step_count());
     f.evidence_counts["share_of_kernel_time"] = share;
     return {f};

@@ -1,7 +1,8 @@
 // GEMM-ALIGNMENT: GEMMs with a dimension that is not a multiple of the tensor-core tile width
 // (8 elements for fp16/bf16; Swin's 7x7 = 49-token windows) run on slower, padded code paths.
-// Needs the GEMM shapes recorded from cuBLAS calls.
+// Needs the GEMM shapes recorded from cuBLAS calls (perfadvise run records them by default).
 #include <algorithm>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -15,17 +16,39 @@ namespace {
 constexpr double kMinShare = 0.03;
 constexpr double kMaxSavingShare = 0.5;
 constexpr double kAssumedSavingShare = 0.25;
+// "Similar size": aligned GEMMs of the same element type within this factor of FLOPs per call.
+constexpr double kSimilarFlops = 4.0;
+
+int64_t padded(int64_t v, int align) {
+  return (v + align - 1) / align * align;
+}
 
 std::string misaligned_dims(const GemmCall& g, int align) {
   std::string out;
   auto add = [&](const char* name, int64_t v) {
     if (v % align == 0) return;
-    const int64_t padded = (v + align - 1) / align * align;
-    out += fmt::format("{}{} = {} -> {}", out.empty() ? "" : ", ", name, v, padded);
+    out += fmt::format("{}{} = {} -> {}", out.empty() ? "" : ", ", name, v, padded(v, align));
   };
   add("m", g.m), add("n", g.n), add("k", g.k);
   return out;
 }
+
+/// Misaligned calls of one shape, and what their time suggests.
+struct ShapeGroup {
+  std::string label;  // "aten::addmm: cublasLtMatmul bf16 m=49 n=64 k=1024"
+  std::string dims;   // "m = 49 -> 56"
+  uint16_t type = 0;
+  double flops_per_call = 0;
+  double time = 0, flops = 0;
+  double saving = 0;
+  std::string method;
+  bool measured = false;
+};
+
+struct Rate {
+  double time = 0, flops = 0;
+  double per_ns() const { return time > 0 ? flops / time : 0; }
+};
 
 class GemmAlignmentRule final : public Rule {
  public:
@@ -36,59 +59,85 @@ class GemmAlignmentRule final : public Rule {
   Severity severity() const override { return Severity::kWarning; }
 
   std::vector<Finding> evaluate(const RuleContext& c) const override {
-    SiteGroups groups;
-    double mis_time = 0, mis_flops = 0, ok_time = 0, ok_flops = 0;
-    std::string top_dims;
-    TimeNs top_time = 0;
-    std::map<std::string, TimeNs> time_by_shape;
+    const Profile& p = c.profile();
+    SiteGroups sites;
+    std::map<std::string, ShapeGroup> shapes;
+    std::vector<GemmInstance> aligned;
+    double mis_time = 0;
     for (const GemmInstance& g : gemms_in_steps(c)) {
       const int align = tensor_core_alignment(g.call->a_type);
-      if (align == 0) continue;
+      if (align == 0 || g.time <= 0) continue;
       const std::string dims = misaligned_dims(*g.call, align);
       if (dims.empty()) {
-        ok_time += double(g.time), ok_flops += g.flops();
+        aligned.push_back(g);
         continue;
       }
-      mis_time += double(g.time), mis_flops += g.flops();
-      Location loc;
-      loc.op = fmt::format("{} {} m={} n={} k={} batch={} ({})", c.profile().strings[g.call->api],
-                           data_type_name(g.call->a_type), g.call->m, g.call->n, g.call->k,
-                           g.call->batch, dims);
-      groups.add(loc, g.time, 0, EventRef{EventRef::Table::kKernel, g.first_kernel});
-      if ((time_by_shape[dims] += g.time) > top_time)
-        top_time = time_by_shape[dims], top_dims = dims;
+      mis_time += double(g.time);
+      const std::string label = gemm_description(p, g.first_kernel, gemm_label(p, *g.call));
+      ShapeGroup& s = shapes[label];
+      s.label = label, s.dims = dims, s.type = g.call->a_type;
+      s.flops_per_call = g.flops();
+      s.time += double(g.time), s.flops += g.flops();
+      Location loc = c.locate(p.kernels[g.first_kernel].correlation_id, "");
+      loc.op = fmt::format("{} ({})", label, dims);
+      sites.add(loc, g.time, 0, EventRef{EventRef::Table::kKernel, g.first_kernel});
     }
     const TimeNs all = total_kernel_time(c);
-    if (groups.empty() || all == 0 || mis_time / double(all) < kMinShare) return {};
+    if (shapes.empty() || all == 0 || mis_time / double(all) < kMinShare) return {};
+
+    // Each shape against aligned GEMMs of its type and similar size, measured in this run.
+    double saving = 0;
+    const ShapeGroup* top = nullptr;
+    for (auto& [label, s] : shapes) {
+      Rate similar, same_type;
+      for (const GemmInstance& a : aligned) {
+        if (a.call->a_type != s.type) continue;
+        same_type.time += double(a.time), same_type.flops += a.flops();
+        const double ratio = a.flops() / s.flops_per_call;
+        if (ratio >= 1 / kSimilarFlops && ratio <= kSimilarFlops) {
+          similar.time += double(a.time), similar.flops += a.flops();
+        }
+      }
+      const Rate& ref = similar.time > 0 ? similar : same_type;
+      const double rate = s.flops / s.time;
+      if (ref.per_ns() > rate) {
+        const double share = std::min(kMaxSavingShare, 1 - rate / ref.per_ns());
+        s.saving = s.time * share, s.measured = true;
+        s.method = fmt::format("{:.1f} TFLOP/s against {:.1f} TFLOP/s of aligned {} GEMMs {}",
+                               rate / 1e3, ref.per_ns() / 1e3, data_type_name(s.type),
+                               &ref == &similar ? "of similar size" : "of any size");
+      } else {
+        s.saving = s.time * kAssumedSavingShare;
+        s.method = "no faster aligned GEMM of its type in this run: a quarter of its time assumed";
+      }
+      saving += s.saving;
+      if (top == nullptr || s.time > top->time) top = &s;
+    }
+
+    const double steps = c.step_count();
     const double cost = per_step_ms(TimeNs(mis_time), c);
     Finding f = c.make_finding(std::string(id()), severity_for_share(cost / c.median_step_ms()));
     f.cost_ms_per_step = cost;
-    const double mis_rate = mis_flops / mis_time, ok_rate = ok_time > 0 ? ok_flops / ok_time : 0;
-    if (ok_rate > mis_rate) {
-      const double share = std::min(kMaxSavingShare, 1 - mis_rate / ok_rate);
-      f.estimated_saving_ms_per_step = cost * share;
-      f.estimate_method = fmt::format(
-          "measured: misaligned GEMMs reach {:.1f} TFLOP/s, aligned GEMMs in this run {:.1f} "
-          "TFLOP/s; saving = their time x (1 - ratio), capped at {:.0f}%",
-          mis_rate / 1e3, ok_rate / 1e3, kMaxSavingShare * 100);
-      f.confidence = Confidence::kMedium;
-    } else {
-      f.estimated_saving_ms_per_step = cost * kAssumedSavingShare;
-      f.estimate_method =
-          "assumed a quarter of the misaligned GEMMs' time (no aligned GEMMs of "
-          "comparable type in this run to measure against)";
-      f.confidence = Confidence::kLow;
-    }
+    f.estimated_saving_ms_per_step = saving / 1e6 / steps;
+    const bool all_measured =
+        std::all_of(shapes.begin(), shapes.end(), [](const auto& s) { return s.second.measured; });
+    f.confidence = all_measured ? Confidence::kMedium : Confidence::kLow;
+    f.estimate_method = fmt::format(
+        "per GEMM shape: its time x (1 - its TFLOP/s / the TFLOP/s of aligned GEMMs of the same "
+        "type and within {:.0f}x its FLOPs, measured in this run), capped at {:.0f}%; largest: "
+        "{} ({})",
+        kSimilarFlops, kMaxSavingShare * 100, top->label, top->method);
     f.title = fmt::format(
-        "{:.0f} GEMMs per step with dimensions off the tensor-core alignment "
-        "take {} ms/step",
-        double(groups.count()) / c.step_count(), fmt_ms(cost));
+        "{:.0f} GEMMs per step with dimensions off the tensor-core alignment take {} ms/step; "
+        "largest: {} ({})",
+        double(sites.count()) / steps, fmt_ms(cost), top->label, top->dims);
     f.fix = fmt::format(
-        "pad the dimension to a multiple of 8 ({}), e.g. pad Swin's 7x7 = 49-token "
-        "windows to 56 tokens and mask the padding, or round hidden sizes and "
-        "vocabularies up to multiples of 64",
-        top_dims);
-    groups.fill(f, c.step_count());
+        "pad {} to a multiple of {} ({}) and mask or slice the padding, e.g. Swin's 7x7 = "
+        "49-token windows padded to 56 tokens; round hidden sizes and vocabularies up to "
+        "multiples of 64",
+        top->label, tensor_core_alignment(top->type), top->dims);
+    sites.fill(f, steps);
+    f.evidence_counts["misaligned_gemm_shapes"] = double(shapes.size());
     return {f};
   }
 };

@@ -1,5 +1,11 @@
 #include "rules/gemm_shapes.h"
 
+#include <map>
+
+#include <fmt/format.h>
+
+#include "profile/launch_context.h"
+
 namespace perfadvise {
 namespace {
 
@@ -62,21 +68,64 @@ double GemmInstance::bytes() const {
 
 std::vector<GemmInstance> gemms_in_steps(const RuleContext& c) {
   const Profile& p = c.profile();
+  std::vector<GemmInstance> by_call(p.gemms.size());
+  for (uint32_t k = 0; k < p.kernels.size(); ++k) {
+    const uint32_t g = p.gemm_of(k);
+    if (g == CorrelationIndex::kNone) continue;
+    GemmInstance& inst = by_call[g];
+    if (inst.call == nullptr) inst.call = &p.gemms[g], inst.index = g, inst.first_kernel = k;
+    inst.time += p.kernels[k].end - p.kernels[k].start;
+  }
   std::vector<GemmInstance> out;
-  for (const GemmCall& g : p.gemms) {
-    auto [first, last] = p.kernel_by_correlation.equal_range(g.correlation_id);
-    if (first == last) continue;
-    GemmInstance inst;
-    inst.call = &g;
-    inst.first_kernel = first->second;
-    for (auto it = first; it != last; ++it) {
-      const Kernel& k = p.kernels[it->second];
-      inst.time += k.end - k.start;
-      inst.first_kernel = std::min(inst.first_kernel, it->second);
-    }
-    if (c.kernel_in_steps(inst.first_kernel)) out.push_back(inst);
+  for (const GemmInstance& inst : by_call) {
+    if (inst.call != nullptr && c.kernel_in_steps(inst.first_kernel)) out.push_back(inst);
   }
   return out;
+}
+
+std::string gemm_label(const Profile& p, const GemmCall& g) {
+  std::string label = fmt::format("{} {} m={} n={} k={}", p.strings[g.api],
+                                  data_type_name(g.a_type), g.m, g.n, g.k);
+  if (g.batch > 1) label += fmt::format(" batch={}", g.batch);
+  return label;
+}
+
+std::string kernel_op(const Profile& p, uint32_t k) {
+  const uint32_t range = p.op_of(k);
+  return range == CorrelationIndex::kNone
+             ? std::string()
+             : std::string(torch_op_name(p.strings[p.nvtx[range].name]));
+}
+
+std::string gemm_description(const Profile& p, uint32_t k, const std::string& fallback) {
+  const uint32_t g = p.gemm_of(k);
+  if (g == CorrelationIndex::kNone) return fallback;
+  const std::string op = kernel_op(p, k);
+  return (op.empty() ? "" : op + ": ") + gemm_label(p, p.gemms[g]);
+}
+
+SiteGroups group_by_gemm(const RuleContext& c, const std::function<bool(uint32_t)>& pick) {
+  struct Acc {
+    uint64_t count = 0;
+    TimeNs time = 0;
+    std::vector<EventRef> events;
+  };
+  const Profile& p = c.profile();
+  std::map<std::string, Acc> by_label;
+  for (uint32_t k = 0; k < p.kernels.size(); ++k) {
+    if (!c.kernel_in_steps(k) || !pick(k)) continue;
+    Acc& acc = by_label[gemm_description(p, k, short_kernel_name(p.strings[p.kernels[k].name]))];
+    ++acc.count;
+    acc.time += p.kernels[k].end - p.kernels[k].start;
+    if (acc.events.size() < kMaxEvidenceEvents) acc.events.push_back({EventRef::Table::kKernel, k});
+  }
+  SiteGroups groups;
+  for (auto& [label, acc] : by_label) {
+    Location loc;
+    loc.op = label;
+    groups.add_many(loc, acc.count, acc.time, 0, acc.events);
+  }
+  return groups;
 }
 
 }  // namespace perfadvise

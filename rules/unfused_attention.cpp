@@ -3,6 +3,7 @@
 // is written to and read from memory several times.
 #include <fmt/format.h>
 
+#include "rules/gemm_shapes.h"
 #include "rules/rule_factories.h"
 #include "rules/rule_util.h"
 
@@ -35,7 +36,9 @@ class UnfusedAttentionRule final : public Rule {
         for (size_t j = before; j <= after; ++j)
           t += p.kernels[ks[j]].end - p.kernels[ks[j]].start;
         Location loc;
-        loc.op = "bmm -> " + short_kernel_name(p.strings[p.kernels[ks[i]].name]) + " -> bmm";
+        loc.op = gemm_description(p, ks[before], "bmm") + " -> " +
+                 short_kernel_name(p.strings[p.kernels[ks[i]].name]) + " -> " +
+                 gemm_description(p, ks[after], "bmm");
         groups.add(loc, t, 0, EventRef{EventRef::Table::kKernel, ks[i]});
         pattern_time += t;
         i = after;

@@ -9,6 +9,13 @@ Each run reports its own steady-state time (median over steps/windows after warm
 With --long-run S, the decode loop also runs S seconds under perfadvise and the dropped and
 zero-timestamp record counts of its profile are reported.
 
+Operator-context modes (issue 7): --variants picks among VARIANTS, --baseline names the one the
+ratios are taken against. "collector" is `perfadvise run --no-gemm-shapes` (the collector without
+GEMM capture), "perfadvise" the defaults (GEMM capture on), the others add one optional mode:
+    python3 bench/overhead/overhead.py --workloads decode_loop --pairs 5 --long-run 0 \
+        --variants collector,perfadvise,torch-ops,torch-op-shapes,kernel-lines-64 \
+        --baseline collector
+
 Run from the repository root on the GPU machine (tests/gpu/run_on_gpu.sh bench):
     python3 bench/overhead/overhead.py --pairs 5 --long-run 120
 """
@@ -28,18 +35,29 @@ WORKLOADS = {
     "decode_loop": (["tests/gpu/decode_loop.py", "--tokens", "400", "--window", "50"],
                     "median_ms_per_token"),
 }
-VARIANTS = ["plain", "perfadvise", "torch.profiler"]
+# variant -> `perfadvise run` flags (None: not under perfadvise).
+VARIANTS = {
+    "plain": None,
+    "perfadvise": [],
+    "torch.profiler": None,
+    "collector": ["--no-gemm-shapes"],
+    "torch-ops": ["--torch-ops"],
+    "torch-op-shapes": ["--torch-op-shapes"],
+    "kernel-lines-64": ["--kernel-lines", "64"],
+    "kernel-lines-16": ["--kernel-lines", "16"],
+}
+DEFAULT_VARIANTS = ["plain", "perfadvise", "torch.profiler"]
 
 
 def perfadvise_cli():
     return os.environ.get("PERFADVISE_CLI", "build-collector/cli/perfadvise")
 
 
-def traced(command, run_dir, launcher):
-    """`perfadvise run -o run_dir -- command`, or (launcher "env") the same injection by hand:
-    the environment perfadvise run sets, without the launcher process."""
+def traced(command, run_dir, launcher, flags=()):
+    """`perfadvise run -o run_dir [flags] -- command`, or (launcher "env") the same injection by
+    hand: the environment perfadvise run sets, without the launcher process (no flags)."""
     if launcher == "cli":
-        return [perfadvise_cli(), "run", "-o", run_dir, "--"] + command, None
+        return [perfadvise_cli(), "run", "-o", run_dir, *flags, "--"] + command, None
     collector = os.path.abspath(os.environ.get("PERFADVISE_COLLECTOR",
                                                "build-collector/bin/libperfadvise_collector.so"))
     os.makedirs(run_dir, exist_ok=True)
@@ -52,8 +70,8 @@ def run_once(workload, variant, run_dir, launcher="cli"):
     script, metric = WORKLOADS[workload]
     command = [sys.executable] + script
     env = None
-    if variant == "perfadvise":
-        command, env = traced(command, run_dir, launcher)
+    if VARIANTS[variant] is not None:
+        command, env = traced(command, run_dir, launcher, VARIANTS[variant])
     elif variant == "torch.profiler":
         command = command + ["--torch-profiler"]
     done = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)
@@ -79,19 +97,19 @@ def profile_stats(run_dir):
     return stats
 
 
-def measure(pairs, scratch, launcher, workloads):
+def measure(pairs, scratch, launcher, workloads, variants, baseline):
     rows = []
     for workload in workloads:
-        times = {variant: [] for variant in VARIANTS}
+        times = {variant: [] for variant in variants}
         for round_index in range(pairs):
-            order = VARIANTS[round_index % 3:] + VARIANTS[:round_index % 3]
-            for variant in order:
+            shift = round_index % len(variants)
+            for variant in variants[shift:] + variants[:shift]:
                 run_dir = os.path.join(scratch, f"{workload}-{round_index}-{variant}")
                 times[variant].append(run_once(workload, variant, run_dir, launcher))
             print(f"  {workload} round {round_index + 1}: " + ", ".join(
-                f"{v} {times[v][-1]:.2f}" for v in VARIANTS), flush=True)
-        for variant in VARIANTS:
-            ratios = [t / p for t, p in zip(times[variant], times["plain"])]
+                f"{v} {times[v][-1]:.2f}" for v in variants), flush=True)
+        for variant in variants:
+            ratios = [t / p for t, p in zip(times[variant], times[baseline])]
             rows.append((workload, variant, statistics.median(times[variant]),
                          statistics.median(ratios), min(ratios), max(ratios)))
     return rows
@@ -104,11 +122,24 @@ def main():
     parser.add_argument("--workloads", default=",".join(WORKLOADS))
     parser.add_argument("--launcher", choices=["cli", "env"], default="cli",
                         help="env: inject the collector through the environment, no launcher")
+    parser.add_argument("--variants", default=",".join(DEFAULT_VARIANTS),
+                        help="comma-separated, from: " + ", ".join(VARIANTS))
+    parser.add_argument("--baseline", default="plain", help="the variant ratios are taken to")
+    parser.add_argument("--decode-tokens", type=int, default=400,
+                        help="tokens per decode-loop run (windows of an eighth of them)")
     args = parser.parse_args()
+    WORKLOADS["decode_loop"] = (["tests/gpu/decode_loop.py", "--tokens", str(args.decode_tokens),
+                                 "--window", str(max(1, args.decode_tokens // 8))],
+                                "median_ms_per_token")
+    variants = args.variants.split(",")
+    if args.baseline not in variants or any(v not in VARIANTS for v in variants):
+        parser.error("--variants must name known variants and include --baseline")
     with tempfile.TemporaryDirectory() as scratch:
         workloads = args.workloads.split(",")
-        rows = measure(args.pairs, scratch, args.launcher, workloads) if args.pairs > 0 else []
-        print(f"\nOverhead, {args.pairs} rounds (each variant vs the plain run of its round)")
+        rows = (measure(args.pairs, scratch, args.launcher, workloads, variants, args.baseline)
+                if args.pairs > 0 else [])
+        print(f"\nOverhead, {args.pairs} rounds (each variant vs the {args.baseline} run of its "
+              "round)")
         print(f"{'workload':<12} {'variant':<15} {'median ms':>10} {'ratio':>7} {'range':>15}")
         for workload, variant, ms, ratio, low, high in rows:
             print(f"{workload:<12} {variant:<15} {ms:>10.3f} {ratio:>7.3f} "

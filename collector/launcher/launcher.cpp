@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 
@@ -98,6 +99,48 @@ void set_environment(const RunOptions& options, const std::string& run_dir) {
   }
 }
 
+/// Puts `value` in front of a ':'-separated list variable.
+void prepend(const char* variable, const std::string& value) {
+  const char* old = std::getenv(variable);
+  if (old == nullptr || *old == '\0') {
+    setenv(variable, value.c_str(), 1);
+    return;
+  }
+  const std::string list = std::string(":") + old + ":";
+  if (list.find(":" + value + ":") != std::string::npos) return;  // a second run: already there
+  setenv(variable, (value + ":" + old).c_str(), 1);
+}
+
+/// GEMM shapes, framework ops and kernel lines: what `perfadvise run` adds to the process.
+/// A missing companion file is a warning, not an error: the run itself still works.
+void set_operator_context(const RunOptions& options) {
+  if (options.gemm_shapes) {
+    if (auto gemm = find_beside_collector(options.collector_path, "libperfadvise_gemm.so");
+        gemm.ok()) {
+      prepend("LD_PRELOAD", gemm.value());
+    } else {
+      std::fprintf(stderr, "perfadvise: WARNING: %s; no GEMM shapes\n",
+                   gemm.error().message.c_str());
+    }
+  }
+  if (!options.torch_ops.empty()) {
+    if (auto python = find_beside_collector(options.collector_path, "perfadvise_python");
+        python.ok()) {
+      // Its sitecustomize.py switches on PyTorch's NVTX op ranges once torch is imported.
+      prepend("PYTHONPATH", python.value());
+      setenv("PERFADVISE_TORCH_OPS", options.torch_ops.c_str(), 1);
+    } else {
+      std::fprintf(stderr, "perfadvise: WARNING: %s; no op ranges\n",
+                   python.error().message.c_str());
+    }
+  }
+  if (options.kernel_lines > 0) {
+    setenv("PERFADVISE_KERNEL_LINES", std::to_string(options.kernel_lines).c_str(), 1);
+  } else {
+    unsetenv("PERFADVISE_KERNEL_LINES");
+  }
+}
+
 /// Waits for the child, scanning its process tree meanwhile. Returns its wait status.
 int wait_for_child(pid_t child, ProcessScanner& scanner) {
   int status = 0;
@@ -134,6 +177,7 @@ Result<RunResult> run_command(const RunOptions& options, const std::string& run_
     return make_error("cannot create a pipe: {}", std::strerror(errno));
   }
   set_environment(options, run_dir);
+  set_operator_context(options);
   const auto previous = install_handlers();
   const pid_t child = fork();
   if (child < 0) {

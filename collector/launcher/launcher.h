@@ -23,6 +23,11 @@ struct RunOptions {
   std::string output_dir;            // "" = perfadvise-<timestamp> in the working directory
   std::string steps_regex;           // handed to the collector and recorded in the profile
   std::string collector_path;        // libperfadvise_collector.so to inject
+
+  // Operator context (docs/collector.md, "GEMM shapes, ops and kernel lines").
+  bool gemm_shapes = true;  // LD_PRELOAD libperfadvise_gemm.so (found beside the collector)
+  std::string torch_ops;    // "", "names" or "shapes": PyTorch's NVTX op ranges
+  int kernel_lines = 0;     // > 0: the Python stack of one kernel launch in N
 };
 
 /// A process seen while the command ran.
@@ -43,6 +48,11 @@ struct RunResult {
 /// PERFADVISE_COLLECTOR, else libperfadvise_collector.so next to the executable or in
 /// ../bin (build tree) or ../lib (installed). Errors say where it looked.
 Result<std::string> find_collector(const std::string& executable_path);
+
+/// A file shipped next to the collector (libperfadvise_gemm.so, perfadvise_python/), or an error
+/// naming where it should be.
+Result<std::string> find_beside_collector(const std::string& collector_path,
+                                          const std::string& name);
 
 /// "perfadvise-20261123-081500" for the given time (local time), unique in `parent`.
 std::string default_run_dir(const std::string& parent, std::chrono::system_clock::time_point t);

@@ -68,6 +68,15 @@ Result<std::string> find_collector(const std::string& executable_path) {
                     looked);
 }
 
+Result<std::string> find_beside_collector(const std::string& collector_path,
+                                          const std::string& name) {
+  const fs::path path = fs::path(collector_path).parent_path() / name;
+  std::error_code ec;
+  if (!fs::exists(path, ec))
+    return make_error("{}: missing (it ships with the collector)", path.string());
+  return path.string();
+}
+
 std::string default_run_dir(const std::string& parent, std::chrono::system_clock::time_point t) {
   const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
   std::tm local{};
@@ -99,6 +108,9 @@ Result<std::string> prepare_run_dir(const RunOptions& options) {
   run["tool_version"] = kToolVersion;
   run["collector"] = options.collector_path;
   if (!options.steps_regex.empty()) run["steps_regex"] = options.steps_regex;
+  run["gemm_shapes"] = options.gemm_shapes;
+  if (!options.torch_ops.empty()) run["torch_ops"] = options.torch_ops;
+  if (options.kernel_lines > 0) run["kernel_lines"] = options.kernel_lines;
   PA_TRY(write_json(dir + "/run.json", run));
   return dir;
 }

@@ -128,6 +128,39 @@
     render();
   }
 
+  // Kernels by framework op (perfadvise run --torch-ops) and by Python line (--kernel-lines N).
+  function contextTables(count, fixed) {
+    var ops = [], lines = [], kernels = 0, withOp = 0, sampled = 0;
+    data.processes.forEach(function (p) {
+      if (!p.context) return;
+      ops = ops.concat(p.context.by_op);
+      lines = lines.concat(p.context.by_line);
+      kernels += p.context.kernels; withOp += p.context.kernels_with_op; sampled += p.context.kernels_sampled;
+    });
+    document.getElementById('context-count').textContent = kernels ?
+        count(withOp) + ' of ' + count(kernels) + ' kernels in an op, ' + count(sampled) + ' with a sampled line' : '';
+    var opHost = document.getElementById('ops-table');
+    if (ops.length) {
+      sortableTable(opHost, [
+        {label: 'op'}, {label: 'kernels', num: true, fmt: count}, {label: 'total', num: true, fmt: ms},
+        {label: 'per step', num: true, fmt: ms, sort: true}, {label: 'costliest kernel'}, {label: 'costliest GEMM'}
+      ], ops, null);
+    } else {
+      opHost.appendChild(el('p', {class: 'muted', text: 'No kernel ran inside a PyTorch op range: ' +
+          'record with perfadvise run --torch-ops to attribute kernels to ops.'}));
+    }
+    var lineHost = document.getElementById('lines-table');
+    if (lines.length) {
+      sortableTable(lineHost, [
+        {label: 'Python line'}, {label: 'function'}, {label: 'sampled launches', num: true, fmt: count},
+        {label: 'est. total', num: true, fmt: ms}, {label: 'est. per step', num: true, fmt: ms, sort: true}
+      ], lines, null);
+    } else {
+      lineHost.appendChild(el('p', {class: 'muted', text: 'No kernel launch carries a Python line: ' +
+          'record with perfadvise run --kernel-lines 64 to sample one launch in 64.'}));
+    }
+  }
+
   function tables() {
     var kernels = [], syncs = [], names = 0;
     data.processes.forEach(function (p) {
@@ -144,6 +177,7 @@
       {label: 'mean', num: true, fmt: ms}, {label: 'min', num: true, fmt: ms}, {label: 'max', num: true, fmt: ms},
       {label: 'grid'}, {label: 'block'}, {label: 'regs', num: true}, {label: 'per step', num: true, fmt: fixed}
     ], kernels, document.getElementById('kernels-filter'));
+    contextTables(count, fixed);
     var host = document.getElementById('syncs-table');
     if (!syncs.length) { host.appendChild(el('p', {class: 'muted', text: 'No host syncs were recorded.'})); return; }
     sortableTable(host, [

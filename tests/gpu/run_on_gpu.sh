@@ -4,6 +4,9 @@
 #   tests/gpu/run_on_gpu.sh tests     environment, GPU tests, sample profiles into $OUT
 #   tests/gpu/run_on_gpu.sh bench     overhead benchmark (bench/overhead/overhead.py)
 #   tests/gpu/run_on_gpu.sh torchrun  two ranks under torchrun (needs two GPUs)
+#   tests/gpu/run_on_gpu.sh context   operator context (issue 7): the GEMM/op/line GPU test, two
+#                                     samples, and the overhead of each capture mode on the
+#                                     decode loop against the collector without it
 set -u
 MODE=${1:-tests}
 BUILD=${BUILD:-build-collector}
@@ -29,7 +32,8 @@ sample() {  # sample NAME -- command...: records one profile and copies it to $O
   local name=$1; shift; shift
   local dir=/tmp/perfadvise-samples/$name
   rm -rf "$dir"
-  "$PERFADVISE_CLI" run -o "$dir" -- "$@" > "$OUT/$name.stdout" 2>&1
+  # shellcheck disable=SC2086  # SAMPLE_FLAGS: extra `perfadvise run` flags, word-split
+  "$PERFADVISE_CLI" run -o "$dir" ${SAMPLE_FLAGS:-} -- "$@" > "$OUT/$name.stdout" 2>&1
   echo "sample $name: exit $?  $(tail -n 3 "$OUT/$name.stdout" | tr '\n' ' ')"
   cp "$dir"/*.sqlite "$OUT/$name.sqlite" 2>/dev/null
   ls -l "$OUT/$name.sqlite" 2>/dev/null
@@ -52,6 +56,21 @@ case "$MODE" in
     environment > "$OUT/environment.log" 2>&1
     python3 bench/overhead/overhead.py --pairs "${PAIRS:-5}" --long-run "${LONG_RUN:-120}" \
       2>&1 | tee "$OUT/overhead.log"
+    ;;
+  context)
+    environment > "$OUT/environment.log" 2>&1
+    echo "== GPU test (GEMM shapes, ops, kernel lines)"
+    timeout 300 "$ROOT/$BUILD/tests/gpu/gpu_gemm_test" --success --reporter compact 2>&1 \
+      | tail -n 40 | tee "$OUT/gpu_gemm_test.log"
+    echo "== samples"
+    export SAMPLE_FLAGS="--torch-op-shapes --kernel-lines 16"
+    sample gemm_shapes -- python3 tests/gpu/gemm_shapes.py --steps 5
+    sample decode_loop_ops -- python3 tests/gpu/decode_loop.py --tokens 12 --window 4 --warmup-windows 1
+    echo "== overhead"
+    python3 bench/overhead/overhead.py --workloads decode_loop --pairs "${PAIRS:-5}" --long-run 0 \
+      --decode-tokens "${TOKENS:-200}" --baseline collector \
+      --variants collector,perfadvise,torch-ops,torch-op-shapes,kernel-lines-64,kernel-lines-16 \
+      2>&1 | tee "$OUT/overhead_context.log"
     ;;
   torchrun)
     dir=/tmp/perfadvise-torchrun

@@ -62,3 +62,39 @@ TEST_CASE("MEMORY-BOUND-DECODE: silent for large-batch GEMMs and without shapes"
   CHECK(findings_of(decode_gemvs(4096, 4096, 100'000, 512), "MEMORY-BOUND-DECODE").empty());
   CHECK(findings_of(eager_decode({.tokens = 20}), "MEMORY-BOUND-DECODE").empty());
 }
+
+TEST_CASE("GEMM-ALIGNMENT names the op and shape, measured against aligned GEMMs of similar size") {
+  // As recorded by perfadvise run --torch-ops: cuBLAS calls timed on the host thread (linked by
+  // interval), inside aten op ranges.
+  const Profile p = loop(10, [&](ProfileBuilder& b, WorkloadSim& sim) {
+    for (int i = 0; i < 8; ++i) {
+      TimeNs t = sim.host();
+      b.nvtx_range("aten::bmm, sizes = [[64, 3136, 32], [64, 32, 49]]", t - 200, t + 4'000);
+      b.gemm_call(t - 100, t + 3'000, 3136, 49, 32, kBf16, "cublasGemmStridedBatchedEx");
+      b.profile().gemms.back().batch = 64;
+      sim.kernel(kGemmBf16, 60'000);
+      t = sim.host();
+      b.nvtx_range("aten::mm", t - 200, t + 4'000);
+      b.gemm_call(t - 100, t + 3'000, 3136, 384, 960, kBf16, "cublasGemmEx");
+      sim.kernel(kGemmBf16, 100'000);
+    }
+  });
+  const auto found = findings_of(p, "GEMM-ALIGNMENT");
+  REQUIRE(found.size() == 1);
+  const Finding& f = found[0];
+  INFO(f.title << "\n" << f.estimate_method);
+  CHECK(f.title.find("aten::bmm: cublasGemmStridedBatchedEx bf16 m=3136 n=49 k=32 batch=64") !=
+        std::string::npos);
+  CHECK(f.title.find("n = 49 -> 56") != std::string::npos);
+  CHECK(f.estimate_method.find("of similar size") != std::string::npos);
+  CHECK(f.confidence == Confidence::kMedium);
+  CHECK(f.estimated_saving_ms_per_step == Approx(0.5 * f.cost_ms_per_step));  // capped
+}
+
+TEST_CASE("MEMORY-BOUND-DECODE gives the bandwidth bound on the step rate") {
+  const auto found = findings_of(decode_gemvs(4096, 4096, 100'000), "MEMORY-BOUND-DECODE");
+  REQUIRE(found.size() == 1);
+  INFO(found[0].title);
+  CHECK(found[0].title.find("steps/s") != std::string::npos);
+  CHECK(found[0].evidence_counts.at("bandwidth_bound_steps_per_s") > 0);
+}

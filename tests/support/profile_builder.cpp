@@ -137,6 +137,15 @@ void ProfileBuilder::gemm(uint32_t correlation_id, int64_t m, int64_t n, int64_t
   profile_.gemms.push_back(g);
 }
 
+uint32_t ProfileBuilder::gemm_call(TimeNs start, TimeNs end, int64_t m, int64_t n, int64_t k,
+                                   uint16_t data_type, const std::string& api, uint32_t thread) {
+  gemm(0, m, n, k, data_type, 0);
+  GemmCall& g = profile_.gemms.back();
+  g.api = intern(api);
+  g.thread_id = thread, g.start = start, g.end = end;
+  return uint32_t(profile_.gemms.size() - 1);
+}
+
 Profile ProfileBuilder::build() const {
   Profile copy = profile_;
   copy.build_indexes();

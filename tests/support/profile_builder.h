@@ -52,6 +52,11 @@ class ProfileBuilder {
   void gemm(uint32_t correlation_id, int64_t m, int64_t n, int64_t k, uint16_t data_type,
             uint16_t compute_type, int64_t batch = 1);
 
+  /// A GEMM call timed on its host thread, as the interposer records it (no correlation id:
+  /// the Profile links it to the kernels launched inside [start, end]). Returns its row index.
+  uint32_t gemm_call(TimeNs start, TimeNs end, int64_t m, int64_t n, int64_t k, uint16_t data_type,
+                     const std::string& api = "cublasLtMatmul", uint32_t thread = kMainThread);
+
   Profile& profile() { return profile_; }
   StringId intern(const std::string& text);
 
