@@ -67,6 +67,10 @@ class GemmAlignmentRule final : public Rule {
     for (const GemmInstance& g : gemms_in_steps(c)) {
       const int align = tensor_core_alignment(g.call->a_type);
       if (align == 0 || g.time <= 0) continue;
+      // A dimension below the alignment (batch-1 decode's n = 1) makes a matrix-vector product:
+      // memory-bound, and padding it would multiply the work (1 -> 8 is 8x). Those belong to
+      // MEMORY-BOUND-DECODE, and they are no measure of what aligned GEMMs achieve either.
+      if (std::min({g.call->m, g.call->n, g.call->k}) < align) continue;
       const std::string dims = misaligned_dims(*g.call, align);
       if (dims.empty()) {
         aligned.push_back(g);

@@ -42,6 +42,13 @@ TEST_CASE("GEMM-ALIGNMENT: 49-token window GEMMs, measured against aligned ones"
   CHECK(findings_of(windows(56, 60'000), "GEMM-ALIGNMENT").empty());
 }
 
+TEST_CASE("GEMM-ALIGNMENT: silent for matrix-vector products (batch-1 decode, n = 1)") {
+  // Padding n = 1 to 8 would multiply a memory-bound GEMV's work by 8 (seen on the H100 decode
+  // sample before this was excluded: "n = 1 -> 8").
+  CHECK(findings_of(decode_gemvs(4096, 4096, 100'000), "GEMM-ALIGNMENT").empty());
+  CHECK(findings_of(decode_gemvs(4099, 4096, 100'000), "GEMM-ALIGNMENT").empty());
+}
+
 TEST_CASE("MEMORY-BOUND-DECODE: GEMVs far below bandwidth") {
   // 4096 x 4096 bf16 = 32 MiB per GEMV; 100 us is ~340 GB/s, a tenth of H100's 3.35 TB/s.
   const auto found = findings_of(decode_gemvs(4096, 4096, 100'000), "MEMORY-BOUND-DECODE");
