@@ -106,6 +106,14 @@ void register_run(CLI::App& app, Action& action) {
                   "Run directory (default: perfadvise-<timestamp>)");
   cmd->add_option("--steps", options.steps_regex,
                   "Regex matching the NVTX range that marks one training step");
+  static bool measure_overhead = false;
+  cmd->add_flag("--measure-overhead", measure_overhead,
+                "Switch recording off in every other window and report what recording costs "
+                "per step (needs NVTX step ranges)");
+  static int overhead_window_ms = 1000;
+  cmd->add_option("--overhead-window", overhead_window_ms,
+                  "Window length in ms for --measure-overhead (default 1000)")
+      ->check(CLI::Range(50, 600000));
   static bool no_gemm_shapes = false, torch_ops = false, torch_op_shapes = false;
   cmd->add_flag("--no-gemm-shapes", no_gemm_shapes,
                 "Do not record cuBLAS/cuBLASLt GEMM arguments (recorded by default through "
@@ -121,6 +129,7 @@ void register_run(CLI::App& app, Action& action) {
   cmd->add_option("COMMAND", options.command, "The program and its arguments, after --")
       ->required();
   cmd->callback([&action] {
+    options.overhead_window_ms = measure_overhead ? overhead_window_ms : 0;
     options.gemm_shapes = !no_gemm_shapes;
     options.torch_ops = torch_op_shapes ? "shapes" : torch_ops ? "names" : "";
     action = [] { return run(options); };

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "collector/cupti_check.h"
 #include "collector/process_info.h"
@@ -159,29 +160,40 @@ void configure_activity(CUpti_BuffersCallbackRequestFunc requested,
   PA_CUPTI(cuptiActivitySetAttribute(CUPTI_ACTIVITY_ATTR_ZEROED_OUT_ACTIVITY_BUFFER,
                                      &attribute_size, &zeroed));
   PA_CUPTI(cuptiActivityRegisterCallbacks(requested, completed));
-
-  for (CUpti_ActivityKind kind : {CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL, CUPTI_ACTIVITY_KIND_MEMCPY,
-                                  CUPTI_ACTIVITY_KIND_MEMCPY2, CUPTI_ACTIVITY_KIND_MEMSET,
-                                  CUPTI_ACTIVITY_KIND_SYNCHRONIZATION, CUPTI_ACTIVITY_KIND_MARKER,
-                                  CUPTI_ACTIVITY_KIND_OVERHEAD, CUPTI_ACTIVITY_KIND_STREAM}) {
+  for (CUpti_ActivityKind kind :
+       {CUPTI_ACTIVITY_KIND_MARKER, CUPTI_ACTIVITY_KIND_OVERHEAD, CUPTI_ACTIVITY_KIND_STREAM}) {
     PA_CUPTI(cuptiActivityEnable(kind));
   }
-  const ApiRecords api = api_records_from_env();
-  if (api != ApiRecords::kNone) PA_CUPTI(cuptiActivityEnable(CUPTI_ACTIVITY_KIND_RUNTIME));
-  if (api == ApiRecords::kRuntimeAndDriver) {
-    PA_CUPTI(cuptiActivityEnable(CUPTI_ACTIVITY_KIND_DRIVER));
-  }
+  set_recording(true);
   // Device and context records for what already exists (CUDA is initializing right now).
   PA_CUPTI(cuptiActivityEnableAndDump(CUPTI_ACTIVITY_KIND_DEVICE));
   PA_CUPTI(cuptiActivityEnableAndDump(CUPTI_ACTIVITY_KIND_CONTEXT));
   // "Not ready" answers of cudaEventQuery/cudaStreamQuery: the caching allocator polls a lot.
   PA_CUPTI(cuptiActivityEnableAllSyncRecords(0));
-  // After enabling the kinds: enabling a kind resets its per-cbid settings.
-  for (CUpti_CallbackId cbid : kNoisyRuntimeCbids) {
-    PA_CUPTI(cuptiActivityEnableRuntimeApi(cbid, 0));
+}
+
+void set_recording(bool on) noexcept {
+  const ApiRecords api = api_records_from_env();
+  std::vector<CUpti_ActivityKind> kinds{
+      CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL, CUPTI_ACTIVITY_KIND_MEMCPY,
+      CUPTI_ACTIVITY_KIND_MEMCPY2, CUPTI_ACTIVITY_KIND_MEMSET, CUPTI_ACTIVITY_KIND_SYNCHRONIZATION};
+  if (api != ApiRecords::kNone) kinds.push_back(CUPTI_ACTIVITY_KIND_RUNTIME);
+  if (api == ApiRecords::kRuntimeAndDriver) kinds.push_back(CUPTI_ACTIVITY_KIND_DRIVER);
+  for (CUpti_ActivityKind kind : kinds) {
+    PA_CUPTI(on ? cuptiActivityEnable(kind) : cuptiActivityDisable(kind));
   }
-  for (CUpti_CallbackId cbid : kNoisyDriverCbids)
-    PA_CUPTI(cuptiActivityEnableDriverApi(cbid, 0));
+  if (!on) return;
+  // After enabling the kinds: enabling a kind resets its per-cbid settings.
+  if (api != ApiRecords::kNone) {
+    for (CUpti_CallbackId cbid : kNoisyRuntimeCbids) {
+      PA_CUPTI(cuptiActivityEnableRuntimeApi(cbid, 0));
+    }
+  }
+  if (api == ApiRecords::kRuntimeAndDriver) {
+    for (CUpti_CallbackId cbid : kNoisyDriverCbids) {
+      PA_CUPTI(cuptiActivityEnableDriverApi(cbid, 0));
+    }
+  }
 }
 
 Provenance make_provenance(pid_t pid) {

@@ -26,6 +26,11 @@ bool subscribe(CUpti_CallbackFunc callback, CUpti_SubscriberHandle& subscriber,
 void configure_activity(CUpti_BuffersCallbackRequestFunc requested,
                         CUpti_BuffersCallbackCompleteFunc completed) noexcept;
 
+/// Switches the costly kinds (kernels, copies, memsets, syncs, API records) on or off, the
+/// noisy-cbid filter included. MARKER (NVTX), OVERHEAD and STREAM stay on: `--measure-overhead`
+/// times steps by their NVTX ranges while recording is off.
+void set_recording(bool on) noexcept;
+
 /// Provenance of this process's profile (time origin = CUPTI's clock now).
 Provenance make_provenance(pid_t pid);
 

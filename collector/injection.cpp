@@ -11,8 +11,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <string>
 #include <thread>
@@ -26,6 +28,7 @@
 #include "collector/log.h"
 #include "collector/process_info.h"
 #include "collector/python_stack.h"
+#include "collector/recording_windows.h"
 #include "collector/sync_sites.h"
 #include "collector/writer_thread.h"
 
@@ -46,6 +49,7 @@ struct Collector {
   std::atomic<bool> stopping{false};
   std::thread flush_thread;
   int wake_pipe[2] = {-1, -1};
+  RecordingWindows* windows = nullptr;  // only with --measure-overhead; used by the flush thread
 };
 
 // Leaked on purpose: no static destructor may run while CUDA or the application still calls in.
@@ -92,6 +96,7 @@ void shut_down(bool on_flush_thread) {
     (void)ignored;
     g_collector->flush_thread.join();
   }
+  if (g_collector->windows != nullptr) g_collector->windows->finish();
   PA_CUPTI(cuptiActivityFlushAll(CUPTI_ACTIVITY_FLAG_FLUSH_FORCED));
   const bool closed = g_collector->writer->stop(kCloseTimeout);
   write_marker(closed && g_collector->writer->healthy() ? "closed" : "failed");
@@ -150,8 +155,14 @@ void install_signal_handlers() {
 void flush_loop() noexcept {
   try {
     pollfd wake{g_collector->wake_pipe[0], POLLIN, 0};
+    auto next_flush = std::chrono::steady_clock::now() + kFlushInterval;
     while (!g_collector->stopping.load()) {
-      const int ready = poll(&wake, 1, static_cast<int>(kFlushInterval.count()));
+      const auto now = std::chrono::steady_clock::now();
+      auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_flush - now);
+      if (g_collector->windows != nullptr) {
+        wait = std::min(wait, g_collector->windows->until_next_switch(now));
+      }
+      const int ready = poll(&wake, 1, static_cast<int>(std::max<int64_t>(wait.count(), 0)));
       if (ready > 0) {
         char drained[16];
         ssize_t ignored = read(g_collector->wake_pipe[0], drained, sizeof drained);
@@ -165,7 +176,13 @@ void flush_loop() noexcept {
         return;
       }
       if (g_collector->stopping.load()) return;
-      PA_CUPTI(cuptiActivityFlushAll(0));
+      if (g_collector->windows != nullptr) {
+        g_collector->windows->tick(std::chrono::steady_clock::now());
+      }
+      if (std::chrono::steady_clock::now() >= next_flush) {
+        PA_CUPTI(cuptiActivityFlushAll(0));
+        next_flush = std::chrono::steady_clock::now() + kFlushInterval;
+      }
     }
   } catch (...) {
   }
@@ -237,6 +254,9 @@ void initialize() {
   init_python_stack();  // symbol lookups now, not inside the first captured CUDA call
   configure_activity(buffer_requested, buffer_completed);
   enable_sync_callbacks(subscriber);
+  if (auto window = RecordingWindows::window_from_env()) {
+    c->windows = new RecordingWindows(*window, *c->writer);
+  }
   c->flush_thread = std::thread(flush_loop);
   install_signal_handlers();
   std::atexit(at_exit);

@@ -51,6 +51,13 @@ struct GemmCapture {
   uint32_t thread_id = 0;
 };
 
-using WorkItem = std::variant<CompletedBuffer, SyncCapture, CorrelationAlias, GemmCapture>;
+/// A window in which `--measure-overhead` had switched recording off (CUPTI clock).
+struct CollectionPause {
+  int64_t start_ns = 0;
+  int64_t end_ns = 0;
+};
+
+using WorkItem =
+    std::variant<CompletedBuffer, SyncCapture, CorrelationAlias, GemmCapture, CollectionPause>;
 
 }  // namespace perfadvise::collector

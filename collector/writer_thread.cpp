@@ -168,6 +168,14 @@ void WriterThread::process(std::deque<WorkItem>& items) {
       pool_.give_back(buffer->data, buffer->valid_bytes);
     } else if (auto* alias = std::get_if<CorrelationAlias>(&item)) {
       if (s.decoder) s.decoder->add_correlation_alias(alias->from, alias->to);
+    } else if (auto* pause = std::get_if<CollectionPause>(&item)) {
+      if (!s.writer) continue;
+      NvtxEvent range;
+      range.start = pause->start_ns;
+      range.end = pause->end_ns;
+      range.name = s.writer->intern(std::string(kRecordingPausedRange));
+      range.domain = s.writer->intern(std::string(kPerfadviseNvtxDomain));
+      s.writer->add(range);
     } else if (auto* gemm = std::get_if<GemmCapture>(&item)) {
       if (s.writer) s.writer->add(gemm_row(*s.writer, *gemm));
     } else if (auto* capture = std::get_if<SyncCapture>(&item)) {

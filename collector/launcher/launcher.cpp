@@ -97,6 +97,11 @@ void set_environment(const RunOptions& options, const std::string& run_dir) {
   } else {
     unsetenv("PERFADVISE_STEPS");
   }
+  if (options.overhead_window_ms > 0) {
+    setenv("PERFADVISE_OVERHEAD_WINDOW_MS", std::to_string(options.overhead_window_ms).c_str(), 1);
+  } else {
+    unsetenv("PERFADVISE_OVERHEAD_WINDOW_MS");
+  }
 }
 
 /// Puts `value` in front of a ':'-separated list variable.

@@ -23,6 +23,7 @@ struct RunOptions {
   std::string output_dir;            // "" = perfadvise-<timestamp> in the working directory
   std::string steps_regex;           // handed to the collector and recorded in the profile
   std::string collector_path;        // libperfadvise_collector.so to inject
+  int overhead_window_ms = 0;        // > 0: --measure-overhead, recording off every other window
 
   // Operator context (docs/collector.md, "GEMM shapes, ops and kernel lines").
   bool gemm_shapes = true;  // LD_PRELOAD libperfadvise_gemm.so (found beside the collector)

@@ -107,6 +107,22 @@ TEST_CASE("the collector's environment reaches the command") {
   CHECK(result.exit_code == 0);
 }
 
+TEST_CASE("--measure-overhead hands its window to the collector, and only then") {
+  TempDir dir;
+  RunOptions options;
+  options.command = {"sh", "-c", "[ \"$PERFADVISE_OVERHEAD_WINDOW_MS\" = 750 ]"};
+  options.collector_path = "/opt/perfadvise/libperfadvise_collector.so";
+  options.overhead_window_ms = 750;
+  auto with = run_command(options, (dir.path() / "with").string());
+  REQUIRE(with.ok());
+  CHECK(with->exit_code == 0);
+  options.command = {"sh", "-c", "[ -z \"${PERFADVISE_OVERHEAD_WINDOW_MS+set}\" ]"};
+  options.overhead_window_ms = 0;
+  auto without = run_command(options, (dir.path() / "without").string());
+  REQUIRE(without.ok());
+  CHECK(without->exit_code == 0);
+}
+
 TEST_CASE("a command that does not exist is exit 127, one line, no run") {
   TempDir dir;
   RunOptions options;
