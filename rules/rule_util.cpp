@@ -85,10 +85,31 @@ std::string fmt_pct(double share) {
 
 namespace perfadvise {
 
+namespace {
+
+// Demangled names of function templates carry their return type: "void f<...>(...)", and cuBLAS's
+// "std::enable_if<!(false), void>::type internal::gemvx::kernel<...>(...)". The name proper
+// starts after the last space outside template brackets and parentheses, before the arguments.
+std::string_view without_return_type(std::string_view s) {
+  int depth = 0;
+  size_t name_start = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == '(' && depth == 0 && i > 0) break;  // the argument list
+    if (c == '<' || c == '(') ++depth;
+    if ((c == '>' || c == ')') && depth > 0) --depth;
+    if (c == ' ' && depth == 0) name_start = i + 1;
+  }
+  return s.substr(name_start);
+}
+
+}  // namespace
+
 std::string short_kernel_name(const std::string& name) {
-  std::string_view s = name;
-  if (s.starts_with("void ")) s.remove_prefix(5);
-  const size_t cut = s.find_first_of("<(");
+  std::string_view s = without_return_type(name);
+  // "(anonymous namespace)::f<...>": the name's own brackets come after the leading group.
+  const size_t from = s.starts_with("(") ? s.find(')') + 1 : 0;
+  const size_t cut = s.find_first_of("<(", from);
   std::string out(s.substr(0, cut));
   if (out.empty()) out = std::string(s.substr(0, 80));
   // PyTorch's generic launchers say little; the functor or op inside the template says more.

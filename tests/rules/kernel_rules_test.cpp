@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "rules/rule_util.h"
 #include "tests/rules/rule_test_util.h"
 
 using namespace perfadvise;
@@ -89,4 +90,19 @@ TEST_CASE("UNFUSED-OPTIMIZER: per-parameter kernels at the end of each step") {
   CHECK(found[0].fix.find("fused=True") != std::string::npos);
   CHECK(
       findings_of(masked_loss_training({.steps = 10, .fixed = true}), "UNFUSED-OPTIMIZER").empty());
+}
+
+TEST_CASE("short kernel names drop the return type and keep the innermost functor") {
+  CHECK(short_kernel_name("std::enable_if<!(false), void>::type internal::gemvx::kernel<int, "
+                          "int, __nv_bfloat16, float, false, 6>(cublasGemvParamsEx<int>)") ==
+        "internal::gemvx::kernel");
+  CHECK(short_kernel_name("void at::native::vectorized_elementwise_kernel<4, "
+                          "at::native::BinaryFunctor<float, float, float, "
+                          "at::native::binary_internal::MulFunctor<float>>, "
+                          "std::array<char*, 3>>(int, at::native::BinaryFunctor<float>)") ==
+        "at::native::vectorized_elementwise_kernel<MulFunctor>");
+  CHECK(short_kernel_name("nvjet_sm90_tst_64x8_64x16_4x1_v_bz_TNT") ==
+        "nvjet_sm90_tst_64x8_64x16_4x1_v_bz_TNT");
+  CHECK(short_kernel_name("(anonymous namespace)::softmax_warp_forward<float>(float*)") ==
+        "(anonymous namespace)::softmax_warp_forward");
 }
