@@ -221,6 +221,12 @@ std::map<std::string, std::string> collector_meta(size_t buffer_bytes) {
   if (const char* local_rank = std::getenv("LOCAL_RANK")) meta["local_rank"] = local_rank;
   if (const char* world = std::getenv("WORLD_SIZE")) meta["world_size"] = world;
   if (const char* steps = std::getenv("PERFADVISE_STEPS")) meta["steps_regex"] = steps;
+  if (const char* window = std::getenv("PERFADVISE_OVERHEAD_WINDOW_MS")) {
+    meta["collector.overhead_window_ms"] = window;
+  }
+  // Reports print the program's source paths relative to it.
+  std::array<char, 4096> cwd{};
+  if (getcwd(cwd.data(), cwd.size()) != nullptr) meta["working_directory"] = cwd.data();
   return meta;
 }
 
