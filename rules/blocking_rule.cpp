@@ -86,8 +86,10 @@ std::vector<PickedBlock> pick_blocks(const RuleContext& c, const BlockingRuleSpe
 
 std::string estimate_method(const BlockingRuleSpec& spec, double idle_ms, double extra_ms) {
   std::string text = fmt::format(
-      "GPU idle measured after these blocks until the host was ahead again, each capped at the "
-      "time the host was blocked ({} ms/step of GPU idle follows them)",
+      "GPU idle measured after these blocks until the host was ahead again, capped at the time "
+      "the host was blocked; a block inside an idle stretch that an earlier block opened adds "
+      "its time to that budget and takes the stretch over ({} ms/step of GPU idle follows "
+      "them)",
       fmt_ms(idle_ms));
   if (!spec.extra_saving_method.empty()) {
     text += fmt::format(", plus {} ({} ms/step)", spec.extra_saving_method, fmt_ms(extra_ms));
