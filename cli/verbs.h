@@ -28,7 +28,7 @@ T unwrap(Result<T> result) {
   if (!result.ok()) throw UsageError(result.error().message);
   return std::move(result).value();
 }
-inline void unwrap(Result<void> result) {
+inline void unwrap(const Result<void>& result) {
   if (!result.ok()) throw UsageError(result.error().message);
 }
 

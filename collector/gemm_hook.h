@@ -15,6 +15,9 @@ extern "C" {
 
 #define PERFADVISE_GEMM_HOOKS_VERSION 1u
 
+// A C header (the interposer and the collector share it): typedef, not using.
+// NOLINTBEGIN(modernize-use-using)
+
 /// One cuBLAS / cuBLASLt call, as the interposer saw its arguments. Dimensions follow cuBLAS's
 /// column-major convention: C (m x n) = op(A) (m x k) * op(B) (k x n).
 typedef struct PerfadviseGemmRecord {
@@ -40,6 +43,7 @@ typedef struct PerfadviseGemmHooks {
 /// Exported by the collector. NULL when the collector is off (PERFADVISE_DISABLE, blocked by
 /// another CUPTI client, a forked child) or `version` is newer than it knows.
 typedef const PerfadviseGemmHooks* (*PerfadviseGemmHooksFn)(uint32_t version);
+// NOLINTEND(modernize-use-using)
 
 #ifdef __cplusplus
 }

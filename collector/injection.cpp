@@ -266,6 +266,7 @@ void initialize() {
 }  // namespace
 }  // namespace perfadvise::collector
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name CUDA looks up
 extern "C" __attribute__((visibility("default"))) int InitializeInjection(void) {
   try {
     perfadvise::collector::initialize();
@@ -277,6 +278,7 @@ extern "C" __attribute__((visibility("default"))) int InitializeInjection(void) 
 
 /// NVTX looks this up in the library NVTX_INJECTION64_PATH names. Forwarding to the libcupti
 /// this library is linked against keeps NVTX and activity tracing in one CUPTI instance.
+// NOLINTNEXTLINE(readability-identifier-naming): the name NVTX looks up
 extern "C" __attribute__((visibility("default"))) int InitializeInjectionNvtx2(
     const void* get_export_table) {
   try {

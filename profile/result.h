@@ -71,9 +71,12 @@ class [[nodiscard]] Result<void> {
 #define PA_CONCAT(a, b) PA_CONCAT_INNER(a, b)
 
 /// `PA_ASSIGN_OR_RETURN(auto x, load(...));` binds the value or returns the error.
+// `lhs` is a declaration ("auto x") and cannot be parenthesized.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define PA_ASSIGN_OR_RETURN(lhs, expr) \
   PA_ASSIGN_OR_RETURN_IMPL(PA_CONCAT(pa_result_, __LINE__), lhs, expr)
 #define PA_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                             \
   if (!tmp.ok()) return tmp.error();             \
   lhs = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)

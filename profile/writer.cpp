@@ -12,9 +12,7 @@ namespace {
 
 template <typename T>
 auto to_sql(T value) {
-  if constexpr (std::is_enum_v<T>) {
-    return static_cast<int64_t>(value);
-  } else if constexpr (std::is_integral_v<T>) {
+  if constexpr (std::is_enum_v<T> || std::is_integral_v<T>) {
     return static_cast<int64_t>(value);
   } else {
     return value;  // double or string_view

@@ -63,10 +63,10 @@ std::string trimmed(std::string dir) {
 std::string display_root(const Analysis& analysis) {
   const std::vector<std::string> files = absolute_files(analysis);
   if (files.empty()) return "";
-  const std::string recorded = trimmed(recorded_root(analysis));
+  std::string recorded = trimmed(recorded_root(analysis));
   if (all_under(files, recorded)) return recorded;
   std::error_code ec;
-  const std::string cwd = trimmed(std::filesystem::current_path(ec).string());
+  std::string cwd = trimmed(std::filesystem::current_path(ec).string());
   if (!ec && all_under(files, cwd)) return cwd;
   return common_directory(files);
 }

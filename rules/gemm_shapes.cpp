@@ -10,8 +10,8 @@ namespace perfadvise {
 namespace {
 
 // cudaDataType values (library_types.h).
-constexpr uint16_t kR32F = 0, kR64F = 1, kR16F = 2, kR8I = 3, kR16BF = 14, kR8F_E4M3 = 28,
-                   kR8F_E5M2 = 29;
+constexpr uint16_t kR32F = 0, kR64F = 1, kR16F = 2, kR8I = 3, kR16BF = 14, kR8fE4m3 = 28,
+                   kR8fE5m2 = 29;
 
 }  // namespace
 
@@ -25,8 +25,8 @@ int element_bytes(uint16_t t) {
     case kR16BF:
       return 2;
     case kR8I:
-    case kR8F_E4M3:
-    case kR8F_E5M2:
+    case kR8fE4m3:
+    case kR8fE5m2:
       return 1;
     default:
       return 0;
@@ -50,8 +50,8 @@ std::string data_type_name(uint16_t t) {
       return "bf16";
     case kR8I:
       return "int8";
-    case kR8F_E4M3:
-    case kR8F_E5M2:
+    case kR8fE4m3:
+    case kR8fE5m2:
       return "fp8";
     default:
       return "type " + std::to_string(t);
