@@ -4,42 +4,27 @@
 
 #include <iostream>
 
-#include "analyzer/analyzer.h"
+#include "cli/analysis_input.h"
 #include "cli/verbs.h"
-#include "profile/reader.h"
 #include "reports/reporter.h"
 
 namespace perfadvise::cli {
 
 void register_analyze(CLI::App& app, Action& action) {
   auto* cmd = app.add_subcommand("analyze", "Find what slows the GPU program down, per step");
-  static std::vector<std::string> paths;
+  static AnalysisInput input;
   static std::string format = "text";
-  static AnalysisOptions options;
-  cmd->add_option("PATH", paths, "Profiles (.sqlite) or run directories")->required();
+  input.add_to(*cmd);
   cmd->add_option("--format", format, "Output format")
       ->check(CLI::IsMember({"text", "json", "markdown", "sarif"}));
-  cmd->add_option("--steps", options.steps_regex,
-                  "Regex for the NVTX ranges that are steps (default: ProfilerStep#N, else the "
-                  "period of the kernel sequence)");
-  cmd->add_option("--min-saving", options.min_saving_ms,
-                  "Hide findings whose estimated saving is below MS milliseconds per step")
-      ->check(CLI::NonNegativeNumber);
   cmd->callback([&action] {
     action = [] {
-      std::vector<Profile> profiles;
-      std::string joined;
-      for (const std::string& path : paths) {
-        for (Profile& p : unwrap(load_profiles(path)))
-          profiles.push_back(std::move(p));
-        joined += (joined.empty() ? "" : " ") + path;
-      }
-      const Analysis analysis = unwrap(analyze(profiles, options));
+      const LoadedAnalysis loaded = input.load_and_analyze();
       auto reporter = unwrap(make_reporter(format));
       ReportOptions report;
       report.color = format == "text" && isatty(STDOUT_FILENO);
-      report.input_path = joined;
-      unwrap(reporter->write(analysis, report, std::cout));
+      report.input_path = loaded.input;
+      unwrap(reporter->write(loaded.analysis, report, std::cout));
       std::cout.flush();
       return kExitOk;
     };

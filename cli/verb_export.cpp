@@ -7,9 +7,8 @@
 
 #include <fmt/format.h>
 
-#include "analyzer/analyzer.h"
+#include "cli/analysis_input.h"
 #include "cli/verbs.h"
-#include "profile/reader.h"
 #include "reports/reporter.h"
 
 namespace perfadvise::cli {
@@ -35,28 +34,19 @@ void write_trace(const Analysis& analysis, const std::string& format, const std:
 
 void register_export(CLI::App& app, Action& action) {
   auto* cmd = app.add_subcommand("export", "Export the timeline as a Perfetto or Chrome trace");
-  static std::vector<std::string> paths;
+  static AnalysisInput input;
   static std::string perfetto, chrome;
-  static AnalysisOptions options;
-  cmd->add_option("PATH", paths, "Profiles (.sqlite) or run directories")->required();
+  input.add_to(*cmd);
   cmd->add_option("--perfetto", perfetto, "Write a Perfetto protobuf trace (.pftrace)");
   cmd->add_option("--chrome", chrome, "Write a Chrome trace-event JSON file (older viewers)");
-  cmd->add_option("--steps", options.steps_regex, "Regex for the NVTX ranges that are steps");
   cmd->callback([&action] {
     action = [] {
       if (perfetto.empty() && chrome.empty()) {
         throw UsageError("export: name an output with --perfetto FILE or --chrome FILE");
       }
-      std::vector<Profile> profiles;
-      std::string joined;
-      for (const std::string& path : paths) {
-        for (Profile& p : unwrap(load_profiles(path)))
-          profiles.push_back(std::move(p));
-        joined += (joined.empty() ? "" : " ") + path;
-      }
-      const Analysis analysis = unwrap(analyze(profiles, options));
-      if (!perfetto.empty()) write_trace(analysis, "perfetto", perfetto, joined);
-      if (!chrome.empty()) write_trace(analysis, "chrome", chrome, joined);
+      const LoadedAnalysis loaded = input.load_and_analyze();
+      if (!perfetto.empty()) write_trace(loaded.analysis, "perfetto", perfetto, loaded.input);
+      if (!chrome.empty()) write_trace(loaded.analysis, "chrome", chrome, loaded.input);
       return kExitOk;
     };
   });
