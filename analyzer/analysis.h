@@ -120,15 +120,15 @@ struct RecordingOverhead {
                             // window just before it
   double ratio = 0;         // pair_ratio.median (pooled_ratio without pairs); 0 when unmeasured
   double pooled_ratio = 0;  // median of all recorded steps / median of all paused steps
-  std::string note;   // why it could not be measured, when ratio is 0
+  std::string note;         // why it could not be measured, when ratio is 0
 };
 
 struct ProcessAnalysis {
   const Profile* profile = nullptr;  // owned by the caller; outlives the analysis
   StepDetection steps;
   std::optional<RecordingOverhead> recording_overhead;  // only with --measure-overhead
-  std::vector<StepMetrics> per_step;  // one entry per measured step
-  std::vector<Finding> findings;      // this process's findings, by estimated saving
+  std::vector<StepMetrics> per_step;                    // one entry per measured step
+  std::vector<Finding> findings;  // this process's findings, by estimated saving
 };
 
 struct Analysis {

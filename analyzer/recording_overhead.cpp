@@ -38,9 +38,11 @@ double median(std::vector<double> values) {
 std::vector<double> pair_ratios(const std::vector<Step>& steps, const std::vector<Step>& pauses) {
   std::vector<double> ratios;
   TimeNs recorded_from = steps.empty() ? 0 : steps.front().start;
+  size_t next = 0;  // steps and pauses are both time-sorted: one pass over the steps
   for (const Step& pause : pauses) {
     std::vector<double> before, during;
-    for (const Step& s : steps) {
+    for (; next < steps.size() && steps[next].start < pause.end; ++next) {
+      const Step& s = steps[next];
       if (s.start >= recorded_from && s.end <= pause.start) before.push_back(wall_ms(s));
       if (inside(s, pause)) during.push_back(wall_ms(s));
     }
