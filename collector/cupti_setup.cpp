@@ -12,6 +12,7 @@
 
 #include "collector/cupti_check.h"
 #include "collector/process_info.h"
+#include "collector/recording_state.h"
 
 namespace perfadvise::collector {
 namespace {
@@ -173,6 +174,7 @@ void configure_activity(CUpti_BuffersCallbackRequestFunc requested,
 }
 
 void set_recording(bool on) noexcept {
+  if (!on) recording_flag().store(false, std::memory_order_relaxed);
   const ApiRecords api = api_records_from_env();
   std::vector<CUpti_ActivityKind> kinds{
       CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL, CUPTI_ACTIVITY_KIND_MEMCPY,
@@ -194,6 +196,7 @@ void set_recording(bool on) noexcept {
       PA_CUPTI(cuptiActivityEnableDriverApi(cbid, 0));
     }
   }
+  recording_flag().store(true, std::memory_order_relaxed);
 }
 
 Provenance make_provenance(pid_t pid) {

@@ -28,7 +28,7 @@ void configure_activity(CUpti_BuffersCallbackRequestFunc requested,
 
 /// Switches the costly kinds (kernels, copies, memsets, syncs, API records) on or off, the
 /// noisy-cbid filter included. MARKER (NVTX), OVERHEAD and STREAM stay on: `--measure-overhead`
-/// times steps by their NVTX ranges while recording is off.
+/// times steps by their NVTX ranges while recording is off. Also sets recording_state.h's flag.
 void set_recording(bool on) noexcept;
 
 /// Provenance of this process's profile (time origin = CUPTI's clock now).

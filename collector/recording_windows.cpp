@@ -8,6 +8,7 @@
 
 #include "collector/cupti_setup.h"
 #include "collector/log.h"
+#include "collector/sync_sites.h"
 
 namespace perfadvise::collector {
 namespace {
@@ -42,10 +43,12 @@ void RecordingWindows::tick(Clock::time_point now) noexcept {
   const auto started = Clock::now();
   if (recording_) {
     set_recording(false);
+    set_launch_callbacks(false);
     pause_start_ns_ = cupti_now();  // after the switch: the pause holds no recorded work
   } else {
     writer_.push(CollectionPause{pause_start_ns_, cupti_now()});
     set_recording(true);
+    set_launch_callbacks(true);
     ++pauses_;
   }
   recording_ = !recording_;

@@ -30,7 +30,8 @@ thread_local uint32_t t_runtime_correlation = 0;
 thread_local bool t_alias_driver_calls = false;
 
 // PERFADVISE_KERNEL_LINES=N: the Python stack of one kernel launch in N on each thread.
-uint32_t g_launch_sample_every = 0;  // set before callbacks are enabled
+uint32_t g_launch_sample_every = 0;             // set before callbacks are enabled
+CUpti_SubscriberHandle g_subscriber = nullptr;  // for set_launch_callbacks()
 thread_local uint32_t t_launches = 0;
 
 constexpr std::array<CUpti_CallbackId, 6> kRuntimeLaunchCbids{
@@ -192,13 +193,19 @@ bool enable_sync_callbacks(CUpti_SubscriberHandle subscriber) noexcept {
   }
   // Callbacks on every launch cost even when the launch is not sampled: only on request.
   g_launch_sample_every = launch_sample_every_from_env();
-  if (g_launch_sample_every != 0) {
-    for (CUpti_CallbackId cbid : kRuntimeLaunchCbids) {
-      ok &= PA_CUPTI(cuptiEnableCallback(1, subscriber, CUPTI_CB_DOMAIN_RUNTIME_API, cbid));
-    }
-    for (CUpti_CallbackId cbid : kDriverLaunchCbids) {
-      ok &= PA_CUPTI(cuptiEnableCallback(1, subscriber, CUPTI_CB_DOMAIN_DRIVER_API, cbid));
-    }
+  g_subscriber = subscriber;
+  return ok && set_launch_callbacks(true);
+}
+
+bool set_launch_callbacks(bool on) noexcept {
+  if (g_launch_sample_every == 0 || g_subscriber == nullptr) return true;
+  const uint32_t enable = on ? 1 : 0;
+  bool ok = true;
+  for (CUpti_CallbackId cbid : kRuntimeLaunchCbids) {
+    ok &= PA_CUPTI(cuptiEnableCallback(enable, g_subscriber, CUPTI_CB_DOMAIN_RUNTIME_API, cbid));
+  }
+  for (CUpti_CallbackId cbid : kDriverLaunchCbids) {
+    ok &= PA_CUPTI(cuptiEnableCallback(enable, g_subscriber, CUPTI_CB_DOMAIN_DRIVER_API, cbid));
   }
   return ok;
 }

@@ -19,6 +19,7 @@
 #include "collector/buffer_pool.h"
 #include "collector/gemm_capture.h"
 #include "collector/gemm_hook.h"
+#include "collector/recording_state.h"
 #include "collector/writer_thread.h"
 
 extern "C" const PerfadviseGemmHooks* perfadvise_gemm_hooks(uint32_t version);
@@ -41,6 +42,7 @@ void collector_side(long calls) {
   WriterThread writer(config, pool);
   if (!writer.start()) return;
   set_gemm_sink(&writer);
+  recording_flag().store(true);
   const PerfadviseGemmHooks* hooks = perfadvise_gemm_hooks(PERFADVISE_GEMM_HOOKS_VERSION);
   PerfadviseGemmRecord r{};
   r.api = "cublasGemmEx", r.m = 49, r.n = 64, r.k = 1024, r.batch = 1, r.a_type = 14;

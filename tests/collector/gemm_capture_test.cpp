@@ -7,6 +7,7 @@
 #include "collector/decoder.h"
 #include "collector/gemm_capture.h"
 #include "collector/gemm_hook.h"
+#include "collector/recording_state.h"
 #include "collector/writer_thread.h"
 #include "profile/reader.h"
 #include "tests/support/temp_dir.h"
@@ -16,7 +17,7 @@ extern "C" const PerfadviseGemmHooks* perfadvise_gemm_hooks(uint32_t version);
 using namespace perfadvise;
 using namespace perfadvise::collector;
 
-TEST_CASE("GEMM records from the interposer become gemm rows with their host interval") {
+TEST_CASE("GEMM records from the interposer become gemm rows; a recording pause drops them") {
   testing::TempDir dir;
   BufferPool pool(1 << 16, 1, 2);
   WriterConfig config;
@@ -36,9 +37,17 @@ TEST_CASE("GEMM records from the interposer become gemm rows with their host int
   r.m = 49, r.n = 64, r.k = 1024, r.batch = 1, r.lda = 1024, r.ldb = 1024, r.ldc = 49;
   r.trans_a = 1, r.a_type = r.b_type = r.c_type = 14, r.compute_type = 68;
   r.start_ns = 1'002'000, r.end_ns = 1'009'000, r.thread_id = 4242;
+  recording_flag().store(true);
   hooks->record(&r);
   r.api = "cublasSgemm", r.compute_type = -1, r.a_type = 0;
   hooks->record(&r);
+  recording_flag().store(false);  // a --measure-overhead pause: no clock read, nothing stored
+  CHECK(hooks->now_ns() == 0);
+  hooks->record(&r);
+  recording_flag().store(true);
+  PerfadviseGemmRecord began_paused = r;  // the call began in the pause: its start read 0
+  began_paused.start_ns = 0;
+  hooks->record(&began_paused);
   set_gemm_sink(nullptr);
   CHECK(perfadvise_gemm_hooks(PERFADVISE_GEMM_HOOKS_VERSION) == nullptr);
   hooks->record(&r);  // after the sink went away (a forked child): dropped, no crash
