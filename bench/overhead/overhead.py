@@ -47,6 +47,7 @@ VARIANTS = {
     "kernel-lines-16": ["--kernel-lines", "16"],
 }
 DEFAULT_VARIANTS = ["plain", "perfadvise", "torch.profiler"]
+CPUS = ""  # --cpus
 
 
 def perfadvise_cli():
@@ -74,6 +75,8 @@ def run_once(workload, variant, run_dir, launcher="cli"):
         command, env = traced(command, run_dir, launcher, VARIANTS[variant])
     elif variant == "torch.profiler":
         command = command + ["--torch-profiler"]
+    if CPUS:  # the same cores for every run: a process that lands elsewhere drifts
+        command = ["taskset", "-c", CPUS] + command
     done = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)
     for line in done.stdout.splitlines():
         if line.startswith("RESULT "):
@@ -127,7 +130,11 @@ def main():
     parser.add_argument("--baseline", default="plain", help="the variant ratios are taken to")
     parser.add_argument("--decode-tokens", type=int, default=400,
                         help="tokens per decode-loop run (windows of an eighth of them)")
+    parser.add_argument("--cpus", default="",
+                        help="run every variant under `taskset -c CPUS` (e.g. 2-5)")
     args = parser.parse_args()
+    global CPUS
+    CPUS = args.cpus
     WORKLOADS["decode_loop"] = (["tests/gpu/decode_loop.py", "--tokens", str(args.decode_tokens),
                                  "--window", str(max(1, args.decode_tokens // 8))],
                                 "median_ms_per_token")

@@ -4,6 +4,7 @@
 # On the GPU machine, from the repository root:
 #   reference_models/swin/run_swin.sh small reference_models/results
 #   reference_models/swin/run_swin.sh full reference_models/results .carry/cli/perfadvise
+#   reference_models/swin/run_swin.sh build                                  # build only
 set -euo pipefail
 config=${1:-small}
 results=${2:-reference_models/results}
@@ -15,6 +16,7 @@ prefix=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')
 cmake -S "$source_dir" -B build-swin -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
 cmake --build build-swin --target swin_bench -j "$(nproc)"
+[ "$config" = build ] && exit 0
 python3 reference_models/run_ladder.py --models swin --config "$config" --no-build \
   --build-dir build-swin --results "$results" --profiles "/tmp/ladder-profiles-$config" \
   ${perfadvise:+--perfadvise "$perfadvise"}

@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
-# Copies what the GPU machine needs from a build directory into .carry/ (git-ignored), stripped
-# of debug info so it fits the device tool's 64 MiB carry limit. Then, on the GPU machine:
+# Copies what the GPU machine needs from a build directory into a git-ignored folder (default
+# .carry/), stripped of debug info so it fits the device tool's 64 MiB carry limit. Then, on the
+# GPU machine:
 #   BUILD=.carry tests/gpu/run_on_gpu.sh tests
+#   tests/gpu/pack_carry.sh build-collector .carry-me    # another folder (ignore it first)
 set -eu
 BUILD=${1:-build-collector}
-rm -rf .carry
-mkdir -p .carry/bin .carry/cli .carry/tests/gpu
-cp "$BUILD/bin/libperfadvise_collector.so" "$BUILD/bin/libperfadvise_gemm.so" .carry/bin/
-cp -r "$BUILD/bin/perfadvise_python" .carry/bin/
-cp "$BUILD/cli/perfadvise" .carry/cli/
+DEST=${2:-.carry}
+rm -rf "$DEST"
+mkdir -p "$DEST/bin" "$DEST/cli" "$DEST/tests/gpu" "$DEST/bench"
+cp "$BUILD/bin/libperfadvise_collector.so" "$BUILD/bin/libperfadvise_gemm.so" "$DEST/bin/"
+cp -r "$BUILD/bin/perfadvise_python" "$DEST/bin/"
+cp "$BUILD/cli/perfadvise" "$DEST/cli/"
 cp "$BUILD/tests/gpu/gpu_collector_test" "$BUILD/tests/gpu/gpu_gemm_test" \
-  "$BUILD/tests/gpu/plain_cuda" .carry/tests/gpu/
-for f in .carry/bin/*.so .carry/cli/* .carry/tests/gpu/*; do strip --strip-debug "$f"; done
-du -sh .carry
+  "$BUILD/tests/gpu/plain_cuda" "$DEST/tests/gpu/"
+cp "$BUILD/bench/overhead/launch_loop" "$DEST/bench/"
+for f in "$DEST"/bin/*.so "$DEST"/cli/* "$DEST"/tests/gpu/* "$DEST"/bench/*; do
+  strip --strip-debug "$f"
+done
+du -sh "$DEST"

@@ -4,9 +4,11 @@
 #   tests/gpu/run_on_gpu.sh tests     environment, GPU tests, sample profiles into $OUT
 #   tests/gpu/run_on_gpu.sh bench     overhead benchmark (bench/overhead/overhead.py)
 #   tests/gpu/run_on_gpu.sh torchrun  two ranks under torchrun (needs two GPUs)
-#   tests/gpu/run_on_gpu.sh context   operator context (issue 7): the GEMM/op/line GPU test, two
-#                                     samples, and the overhead of each capture mode on the
-#                                     decode loop against the collector without it
+#   tests/gpu/run_on_gpu.sh context   operator context (issue 7): the GEMM/op/line GPU test, its
+#                                     samples (Swin's with GEMM shapes too), and whole-run A/B
+#                                     of PyTorch's op ranges against the collector without them
+#   tests/gpu/run_on_gpu.sh overhead  each collector setting's cost inside one run
+#                                     (bench/overhead/in_process.py, --measure-overhead)
 set -u
 MODE=${1:-tests}
 BUILD=${BUILD:-build-collector}
@@ -66,11 +68,24 @@ case "$MODE" in
     export SAMPLE_FLAGS="--torch-op-shapes --kernel-lines 16"
     sample gemm_shapes -- python3 tests/gpu/gemm_shapes.py --steps 5
     sample decode_loop_ops -- python3 tests/gpu/decode_loop.py --tokens 12 --window 4 --warmup-windows 1
-    echo "== overhead"
+    unset SAMPLE_FLAGS
+    echo "== Swin samples with GEMM shapes"
+    reference_models/swin/run_swin.sh build > "$OUT/swin_build.log" 2>&1 || tail -n 20 "$OUT/swin_build.log"
+    for variant in infer_fp32 infer_bf16; do
+      sample "swin_$variant" -- build-swin/swin/swin_bench --variant "$variant" --config full \
+        --warmup 5 --iters 20
+    done
+    echo "== whole-run A/B: PyTorch op ranges (the collector's own modes: overhead)"
     python3 bench/overhead/overhead.py --workloads decode_loop --pairs "${PAIRS:-5}" --long-run 0 \
-      --decode-tokens "${TOKENS:-200}" --baseline collector \
-      --variants collector,perfadvise,torch-ops,torch-op-shapes,kernel-lines-64,kernel-lines-16 \
+      --decode-tokens "${TOKENS:-150}" --baseline collector --cpus "${CPUS:-2-5}" \
+      --variants collector,perfadvise,torch-ops,torch-op-shapes \
       2>&1 | tee "$OUT/overhead_context.log"
+    ;;
+  overhead)
+    environment > "$OUT/environment.log" 2>&1
+    python3 bench/overhead/in_process.py --cli "$PERFADVISE_CLI" \
+      --launch-loop "$ROOT/$BUILD/bench/launch_loop" --only "${ONLY:-launch,decode,masked}" \
+      2>&1 | tee "$OUT/overhead_in_process.log"
     ;;
   torchrun)
     dir=/tmp/perfadvise-torchrun

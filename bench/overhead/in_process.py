@@ -1,0 +1,119 @@
+"""What each collector setting costs, measured inside one process with `perfadvise run
+--measure-overhead`: recording is switched off and on in alternating windows and the analyzer
+compares the steps of each paused window with those of the recorded window before it. Whole
+runs on the GPU machine drift by up to 2x between processes; windows a second apart do not.
+
+Settings that `--measure-overhead` pauses: the activity kinds (kernels, copies, memsets, syncs,
+API records), GEMM capture and the sampled kernel-line callbacks. PyTorch's own op ranges
+(`--torch-ops`) are emitted by the program and cannot be paused: overhead.py measures those.
+
+Run from the repository root on the GPU machine, with the CLI built on the build machine:
+    python3 bench/overhead/in_process.py --cli .carry/cli/perfadvise \
+        --launch-loop .carry/bench/launch_loop [--only launch,decode,masked]
+Prints one row per setting: the median of the window-pair ratios, their range, the median step
+time recorded and paused, and for the launch-only program the cost per launch in microseconds.
+A launch-only row takes over a minute on the H100: 12 s of launches are ~2M kernels, whose
+profile `perfadvise run` then analyzes and exports. Give the device call room (--only helps).
+"""
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+
+LAUNCHES_PER_STEP = 500
+
+# (group, label, program arguments after the interpreter or binary, --steps regex, run flags,
+#  extra environment). "{launch_loop}" is replaced by the launch-only program's path.
+SETTINGS = [
+    ("launch", "default (kernels, copies, syncs, runtime + driver API records)",
+     ["{launch_loop}", "--seconds", "12"], "^step#", [], {}),
+    ("launch", "runtime API records only", ["{launch_loop}", "--seconds", "12"], "^step#", [],
+     {"PERFADVISE_API_RECORDS": "runtime"}),
+    ("launch", "no API records", ["{launch_loop}", "--seconds", "12"], "^step#", [],
+     {"PERFADVISE_API_RECORDS": "none"}),
+    ("launch", "default + --kernel-lines 16", ["{launch_loop}", "--seconds", "12"], "^step#",
+     ["--kernel-lines", "16"], {}),
+    ("decode", "default (GEMM shapes on)", ["tests/gpu/decode_loop.py", "--seconds", "16"],
+     "^token$", [], {}),
+    ("decode", "--no-gemm-shapes", ["tests/gpu/decode_loop.py", "--seconds", "16"], "^token$",
+     ["--no-gemm-shapes"], {}),
+    ("decode", "no API records, --no-gemm-shapes",
+     ["tests/gpu/decode_loop.py", "--seconds", "16"], "^token$", ["--no-gemm-shapes"],
+     {"PERFADVISE_API_RECORDS": "none"}),
+    ("decode", "default + --kernel-lines 64", ["tests/gpu/decode_loop.py", "--seconds", "16"],
+     "^token$", ["--kernel-lines", "64"], {}),
+    ("decode", "default + --kernel-lines 16", ["tests/gpu/decode_loop.py", "--seconds", "16"],
+     "^token$", ["--kernel-lines", "16"], {}),
+    ("masked", "default", ["tests/gpu/masked_loss.py", "--steps", "200"], "^step#", [], {}),
+]
+
+
+def command_for(args, program):
+    program = [part.replace("{launch_loop}", args.launch_loop) for part in program]
+    return program if program[0] == args.launch_loop else [sys.executable] + program
+
+
+def measure(args, scratch, setting):
+    group, label, program, steps, flags, env = setting
+    run_dir = os.path.join(scratch, f"{group}-{len(os.listdir(scratch))}")
+    run = [args.cli, "run", "-o", run_dir, "--measure-overhead", "--overhead-window",
+           str(args.window_ms), "--steps", steps, *flags, "--"] + command_for(args, program)
+    done = subprocess.run(run, capture_output=True, text=True, timeout=300,
+                          env=dict(os.environ, **env))
+    if done.returncode != 0:
+        return {"error": f"exit {done.returncode}: {done.stderr.strip()[-300:]}"}
+    report = subprocess.run([args.cli, "analyze", run_dir, "--steps", steps, "--format", "json"],
+                            capture_output=True, text=True, timeout=300)
+    if report.returncode != 0:
+        return {"error": f"analyze exit {report.returncode}: {report.stderr.strip()[-300:]}"}
+    overhead = json.loads(report.stdout).get("recording_overhead")
+    if not overhead:
+        return {"error": "no recording_overhead in the analysis"}
+    if args.keep:
+        shutil.copytree(run_dir, os.path.join(args.keep, os.path.basename(run_dir)))
+    return overhead
+
+
+def row(group, label, o):
+    if "error" in o:
+        return f"| {group} | {label} | {o['error']} | | | | |"
+    if o.get("ratio", 0) == 0:
+        return f"| {group} | {label} | not measured: {o.get('note', '')} | | | | |"
+    pairs = o.get("pair_ratio", {})
+    recorded = o["recorded_step_ms"]["median"]
+    paused = o["paused_step_ms"]["median"]
+    per_launch = ""
+    if group == "launch":
+        per_launch = f"{(recorded - paused) * 1000 / LAUNCHES_PER_STEP:.2f}"
+    return (f"| {group} | {label} | {100 * (o['ratio'] - 1):+.1f}% "
+            f"({100 * (pairs.get('min', 0) - 1):+.1f}% to {100 * (pairs.get('max', 0) - 1):+.1f}%,"
+            f" {o['window_pairs']} pairs) | {100 * (o['pooled_ratio'] - 1):+.1f}% | "
+            f"{recorded:.3f} / {paused:.3f} | {o['recorded_steps']} / {o['paused_steps']} | "
+            f"{per_launch} |")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cli", default="build/cli/perfadvise")
+    parser.add_argument("--launch-loop", default="build/bench/overhead/launch_loop")
+    parser.add_argument("--only", default="launch,decode,masked")
+    parser.add_argument("--window-ms", type=int, default=1000)
+    parser.add_argument("--keep", default="", help="copy every run directory here")
+    args = parser.parse_args()
+    groups = args.only.split(",")
+    print("| workload | setting | overhead per step, median of window pairs (range) | pooled |"
+          " step ms recorded / paused (median) | steps recorded / paused |"
+          " us per launch |")
+    print("|---|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as scratch:
+        for setting in SETTINGS:
+            if setting[0] in groups:
+                print(row(setting[0], setting[1], measure(args, scratch, setting)), flush=True)
+
+
+if __name__ == "__main__":
+    main()
