@@ -2,6 +2,7 @@
 // say it (rule, headline, one line per Python location, the fix, the estimated saving).
 // Colors only when ReportOptions::color; every line fits ReportOptions::width columns.
 #include <algorithm>
+#include <cmath>
 
 #include <fmt/format.h>
 
@@ -72,7 +73,9 @@ std::string verdict_lines(const Analysis& analysis, const std::vector<Finding>& 
 // Locations print their file relative to the report's root (reports/paths.h).
 std::string location_line(Location l, const std::string& root, int width) {
   l.file = relative_to(l.file, root);
-  std::string count = l.count_per_step > 0 ? fmt::format("x{:g}/step", l.count_per_step) : "";
+  std::string count = l.count_per_step > 0
+                          ? fmt::format("x{:g}/step", std::round(l.count_per_step * 100) / 100)
+                          : "";
   std::string tail = fmt::format("{:>10}  {:>9}", count, format_ms(l.cost_ms_per_step));
   std::string where = fit_left(location_label(l), 28);
   int op_width = std::max(8, width - 2 - 28 - 2 - static_cast<int>(tail.size()) - 2);

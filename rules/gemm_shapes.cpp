@@ -109,6 +109,7 @@ SiteGroups group_by_gemm(const RuleContext& c, const std::function<bool(uint32_t
     uint64_t count = 0;
     TimeNs time = 0;
     std::vector<EventRef> events;
+    SampledLine line;
   };
   const Profile& p = c.profile();
   std::map<std::string, Acc> by_label;
@@ -118,12 +119,14 @@ SiteGroups group_by_gemm(const RuleContext& c, const std::function<bool(uint32_t
     ++acc.count;
     acc.time += p.kernels[k].end - p.kernels[k].start;
     if (acc.events.size() < kMaxEvidenceEvents) acc.events.push_back({EventRef::Table::kKernel, k});
+    acc.line.add(p, k);
   }
   SiteGroups groups;
   for (auto& [label, acc] : by_label) {
     Location loc;
     loc.op = label;
-    groups.add_many(loc, acc.count, acc.time, 0, acc.events);
+    acc.line.apply_to(p, loc);
+    groups.add_many(label, loc, acc.count, acc.time, 0, acc.events);
   }
   return groups;
 }

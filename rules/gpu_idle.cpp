@@ -85,6 +85,7 @@ class GpuIdleRule final : public Rule {
       uint64_t count = 0;
       TimeNs idle = 0;
       std::vector<EventRef> events;
+      SampledLine line;  // where the kernel the GPU waited for was launched
     };
     const Profile& p = c.profile();
     std::unordered_map<StringId, Acc> by_name;  // one Location per kernel name, not per gap
@@ -99,12 +100,14 @@ class GpuIdleRule final : public Rule {
       acc.idle += gap;
       if (acc.events.size() < kMaxEvidenceEvents)
         acc.events.push_back({EventRef::Table::kKernel, i});
+      acc.line.add(p, i);
     }
     SiteGroups groups;
     for (const auto& [name, acc] : by_name) {
       Location loc;
       loc.op = "idle before " + short_kernel_name(p.strings[name]);
-      groups.add_many(loc, acc.count, acc.idle, 0, acc.events);
+      acc.line.apply_to(p, loc);
+      groups.add_many(loc.op, loc, acc.count, acc.idle, 0, acc.events);
     }
     groups.fill(f, c.step_count());
     if (f.locations.size() > 8) f.locations.resize(8);

@@ -23,8 +23,13 @@ void SiteGroups::add(const Location& location, TimeNs cost, TimeNs saving, Event
 
 void SiteGroups::add_many(const Location& location, uint64_t count, TimeNs cost, TimeNs saving,
                           const std::vector<EventRef>& events) {
+  add_many(LocationResolver::key_of(location), location, count, cost, saving, events);
+}
+
+void SiteGroups::add_many(const std::string& key, const Location& location, uint64_t count,
+                          TimeNs cost, TimeNs saving, const std::vector<EventRef>& events) {
   if (count == 0) return;
-  Site& site = sites_[LocationResolver::key_of(location)];
+  Site& site = sites_[key];
   if (site.count == 0) site.location = location;
   site.count += count;
   site.cost += cost;
@@ -62,6 +67,22 @@ void SiteGroups::fill(Finding& finding, double steps) const {
   finding.evidence_counts["events"] = double(count_);
   finding.evidence_counts["events_per_step"] = double(count_) / steps;
   finding.evidence_counts["locations"] = double(sites_.size());
+}
+
+void SampledLine::add(const Profile& p, uint32_t kernel) {
+  const uint32_t site = p.call_site_by_correlation.find(p.kernels[kernel].correlation_id);
+  if (site == CorrelationIndex::kNone || p.call_sites[site].user_frame == 0) return;
+  ++launches_by_frame_[p.call_sites[site].user_frame - 1];
+}
+
+void SampledLine::apply_to(const Profile& p, Location& location) const {
+  auto top = std::max_element(launches_by_frame_.begin(), launches_by_frame_.end(),
+                              [](const auto& a, const auto& b) { return a.second < b.second; });
+  if (top == launches_by_frame_.end()) return;
+  const Frame& f = p.frames[top->first];
+  location.file = p.strings[f.file];
+  location.line = f.line;
+  location.function = p.strings[f.function];
 }
 
 Severity severity_for_share(double share) {

@@ -30,6 +30,10 @@ class SiteGroups {
   /// `count` events at one location at once (their cost and saving summed).
   void add_many(const Location& location, uint64_t count, TimeNs cost, TimeNs saving,
                 const std::vector<EventRef>& events);
+  /// The same under an explicit key: kernel groups are told apart by their op even when
+  /// their sampled Python line is the same.
+  void add_many(const std::string& key, const Location& location, uint64_t count, TimeNs cost,
+                TimeNs saving, const std::vector<EventRef>& events);
   bool empty() const { return sites_.empty(); }
   uint64_t count() const { return count_; }
   TimeNs cost() const { return cost_; }
@@ -43,6 +47,19 @@ class SiteGroups {
   std::map<std::string, Site> sites_;
   uint64_t count_ = 0;
   TimeNs cost_ = 0, saving_ = 0;
+};
+
+/// The Python line that most of a kernel group's sampled launches came from (`perfadvise run
+/// --kernel-lines N` captures the stack of one launch in N): a group of many launches names its
+/// line even though most of its launches were not sampled.
+class SampledLine {
+ public:
+  void add(const Profile& p, uint32_t kernel);
+  /// Sets the location's file, line and function when any launch of the group was sampled.
+  void apply_to(const Profile& p, Location& location) const;
+
+ private:
+  std::map<uint32_t, uint32_t> launches_by_frame_;  // user frame index -> sampled launches
 };
 
 /// ns over the measured steps -> ms per step.
@@ -96,6 +113,7 @@ KernelGroups group_kernels(const RuleContext& c, Pick pick) {
     uint64_t count = 0;
     TimeNs time = 0;
     std::vector<EventRef> events;
+    SampledLine line;
   };
   const Profile& p = c.profile();
   std::unordered_map<StringId, Acc> by_name;
@@ -107,12 +125,14 @@ KernelGroups group_kernels(const RuleContext& c, Pick pick) {
     ++acc.count;
     acc.time += k.end - k.start;
     if (acc.events.size() < kMaxEvidenceEvents) acc.events.push_back({EventRef::Table::kKernel, i});
+    acc.line.add(p, i);
     out.total += k.end - k.start;
   }
   for (auto& [name, acc] : by_name) {
     Location loc;
     loc.op = short_kernel_name(p.strings[name]);
-    out.groups.add_many(loc, acc.count, acc.time, 0, acc.events);
+    acc.line.apply_to(p, loc);
+    out.groups.add_many(loc.op, loc, acc.count, acc.time, 0, acc.events);
   }
   return out;
 }

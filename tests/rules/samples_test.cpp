@@ -8,50 +8,27 @@
 #include <regex>
 #include <set>
 
-#include "analyzer/analyzer.h"
 #include "analyzer/spread.h"
-#include "profile/reader.h"
+#include "tests/support/analyzed_sample.h"
 
 using namespace perfadvise;
 
 namespace {
 
-const std::string kSamples = PERFADVISE_SAMPLES_DIR;
+using testing::analyze_sample;
+using testing::AnalyzedSample;
+using testing::findings_of;
+using testing::kSamplesDir;
 
-struct Analyzed {
-  std::vector<Profile> profiles;
-  Analysis analysis;
-};
-
-Analyzed analyze_sample(const std::string& name) {
-  auto profile = load_profile(kSamples + "/" + name);
-  REQUIRE(profile.ok());
-  Analyzed out;
-  out.profiles.push_back(std::move(profile).value());
-  auto analysis = analyze(out.profiles, {});
-  REQUIRE(analysis.ok());
-  out.analysis = std::move(analysis).value();
-  REQUIRE(out.analysis.processes.size() == 1);
-  return out;
-}
-
-double median_step_ms(const Analyzed& a) {
+double median_step_ms(const AnalyzedSample& a) {
   return spread_over_steps(a.analysis.processes[0].per_step,
                            [](const StepMetrics& m) { return m.wall_ms; })
       .median;
 }
 
-std::vector<Finding> findings_of(const Analyzed& a, const std::string& rule) {
-  std::vector<Finding> out;
-  for (const Finding& f : a.analysis.processes[0].findings) {
-    if (f.rule_id == rule) out.push_back(f);
-  }
-  return out;
-}
-
 // The lines the script tags "# SYNC:<name>", so that no line number is written here.
 std::map<std::string, uint32_t> tagged_lines() {
-  std::ifstream in(kSamples + "/../tests/gpu/masked_loss.py");
+  std::ifstream in(kSamplesDir + "/../tests/gpu/masked_loss.py");
   const std::regex tag(R"(  # SYNC:([a-z_]+)$)");
   std::map<std::string, uint32_t> out;
   uint32_t number = 0;
@@ -66,8 +43,8 @@ std::map<std::string, uint32_t> tagged_lines() {
 }  // namespace
 
 TEST_CASE("samples: SYNC-D2H saving on the masked-loss baseline is within 30% of the fix's gain") {
-  const Analyzed base = analyze_sample("masked_loss_baseline.sqlite");
-  const Analyzed fixed = analyze_sample("masked_loss_fixed.sqlite");
+  const AnalyzedSample base = analyze_sample("masked_loss_baseline.sqlite");
+  const AnalyzedSample fixed = analyze_sample("masked_loss_fixed.sqlite");
   const double gain = median_step_ms(base) - median_step_ms(fixed);
   REQUIRE(gain > 0);
   const std::vector<Finding> found = findings_of(base, "SYNC-D2H");
@@ -81,7 +58,7 @@ TEST_CASE("samples: SYNC-D2H saving on the masked-loss baseline is within 30% of
 }
 
 TEST_CASE("samples: SYNC-D2H on the baseline has a location per sync line of the loss") {
-  const Analyzed base = analyze_sample("masked_loss_baseline.sqlite");
+  const AnalyzedSample base = analyze_sample("masked_loss_baseline.sqlite");
   const std::vector<Finding> found = findings_of(base, "SYNC-D2H");
   REQUIRE(found.size() == 1);
   std::set<uint32_t> lines;
