@@ -31,7 +31,8 @@ Attention::Attention(const BlockWeights& w, const SamConfig& config, int64_t siz
       scale_(1.0 / std::sqrt(static_cast<double>(config.head_dim()))),
       key_(size == config.grid() ? "global" : "window"),
       planner_(std::move(planner)) {
-  bool fold = options.attention == AttentionKind::kSdpaFolded;
+  bool fold = options.attention == AttentionKind::kSdpaFolded ||
+              options.attention == AttentionKind::kSdpaFoldedDirect;
   auto qkv_w = w.qkv_w, qkv_b = w.qkv_b;
   if (fold) {  // q leaves the GEMM already scaled, so the folded QK product needs no scale
     auto row_scale = at::ones({3 * config.dim}, qkv_b.options());
@@ -39,8 +40,12 @@ Attention::Attention(const BlockWeights& w, const SamConfig& config, int64_t siz
     qkv_w = qkv_w * row_scale.unsqueeze(1);
     qkv_b = qkv_b * row_scale;
   }
-  qkv_ = Linear(qkv_w, qkv_b, options.dtype, options.gemm);
-  proj_ = Linear(w.proj_w, w.proj_b, options.dtype, options.gemm);
+  // FP8 on the MLP only (fp8_attention_linears off) keeps qkv and proj dense.
+  bool dense = !options.fp8_attention_linears &&
+               (options.gemm == GemmKind::kFp8 || options.gemm == GemmKind::kFakeFp8);
+  auto gemm = dense ? GemmKind::kDense : options.gemm;
+  qkv_ = Linear(qkv_w, qkv_b, options.dtype, gemm, options.fp8_fast_accum);
+  proj_ = Linear(w.proj_w, w.proj_b, options.dtype, gemm, options.fp8_fast_accum);
   rel_pos_h_ = w.rel_pos_h.to(options.dtype);
   rel_pos_w_ = w.rel_pos_w.to(options.dtype);
   rel_index_ = rel_index(size, w.rel_pos_h.device());
@@ -64,6 +69,13 @@ Attention::Attention(const BlockWeights& w, const SamConfig& config, int64_t siz
 
 at::Tensor Attention::operator()(const Rows& x, int64_t squares) const {
   int64_t tokens = size_ * size_;
+  if (options_.attention == AttentionKind::kSdpaFoldedDirect) {
+    auto out = folded_direct(qkv_(x).view({squares, tokens, 3, heads_, head_dim_}));
+    // The output is token-major when the attention kernel follows q_ext's layout (cuDNN does):
+    // then this reshape is a view, not a copy.
+    return proj_(
+        Rows{out.permute({0, 2, 1, 3}).reshape({squares * tokens, heads_ * head_dim_}), {}});
+  }
   auto qkv = qkv_(x)
                  .view({squares, tokens, 3, heads_, head_dim_})
                  .permute({2, 0, 3, 1, 4})
@@ -79,6 +91,8 @@ at::Tensor Attention::operator()(const Rows& x, int64_t squares) const {
       break;
     case AttentionKind::kSdpaFolded:
       out = folded(q, k, v);
+      break;
+    case AttentionKind::kSdpaFoldedDirect:  // returned above
       break;
   }
   out = out.permute({0, 2, 1, 3}).reshape({squares * tokens, heads_ * head_dim_});
@@ -116,6 +130,39 @@ at::Tensor Attention::folded(const at::Tensor& q, const at::Tensor& k, const at:
   auto k_ext = at::cat({k, key_positions_.expand({q.size(0), tokens, 2 * padded})}, -1)
                    .view({squares, heads_, tokens, -1});
   return planner_->run(key_ + "-folded", q_ext, k_ext, v.view({squares, heads_, tokens, head_dim_}),
+                       std::nullopt, 1.0);
+}
+
+at::Tensor Attention::folded_direct(const at::Tensor& qkv) const {
+  int64_t squares = qkv.size(0), tokens = size_ * size_, padded = folded_h_.size(1);
+  int64_t ext = head_dim_ + 2 * padded;
+  // q_ext and k_ext are stored token-major, (squares, tokens, heads, ext), like the qkv GEMM's
+  // output: each piece is written once into its slice, with no full qkv permute and no at::cat
+  // (relpos_fold paid both: copies were 32% of its step at batch 8).
+  auto q_rows = at::empty({squares, tokens, heads_, ext}, qkv.options());
+  auto k_rows = at::empty({squares, tokens, heads_, ext}, qkv.options());
+  auto q = q_rows.narrow(-1, 0, head_dim_);
+  q.copy_(qkv.select(2, 0));
+  k_rows.narrow(-1, 0, head_dim_).copy_(qkv.select(2, 1));
+  // The one-hot key positions, broadcast over squares and heads.
+  k_rows.narrow(-1, head_dim_, 2 * padded).copy_(key_positions_.view({tokens, 1, 2 * padded}));
+  // rel_h: for a fixed (square, query row), the (column, head) rows of q are evenly strided (by
+  // ext) in this layout, so one strided batched GEMM reads q in place and writes its slice of
+  // q_ext in place: batch (square, row), [size * heads, head_dim] x [head_dim, P].
+  auto rows_of = [&](const at::Tensor& t) {
+    return t.view({squares * size_, size_ * heads_, t.size(-1)});
+  };
+  auto table_h = folded_h_.transpose(1, 2).unsqueeze(0).expand({squares, size_, head_dim_, padded});
+  auto rel_h = rows_of(q_rows.narrow(-1, head_dim_, padded));
+  at::bmm_out(rel_h, rows_of(q), table_h.reshape({squares * size_, head_dim_, padded}));
+  // rel_w batches over the key column, whose rows are not evenly strided here: einsum copies q.
+  auto q_map = q.view({squares, size_, size_, heads_, head_dim_});
+  q_rows.narrow(-1, head_dim_ + padded, padded)
+      .view({squares, size_, size_, heads_, padded})
+      .copy_(at::einsum("bhwnc,wkc->bhwnk", {q_map, folded_w_}));
+  auto v = qkv.select(2, 2).contiguous();  // (squares, tokens, heads, head_dim)
+  auto heads_first = [](const at::Tensor& t) { return t.permute({0, 2, 1, 3}); };
+  return planner_->run(key_ + "-direct", heads_first(q_rows), heads_first(k_rows), heads_first(v),
                        std::nullopt, 1.0);
 }
 

@@ -27,6 +27,8 @@ class Attention {
   at::Tensor naive(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v) const;
   at::Tensor with_bias(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v) const;
   at::Tensor folded(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v) const;
+  // qkv: the qkv GEMM's output viewed as (squares, tokens, 3, heads, head_dim).
+  at::Tensor folded_direct(const at::Tensor& qkv) const;
   // rel_h (.., S, S, S_k) and rel_w of add_decomposed_rel_pos for q (B*heads, L, head_dim).
   std::pair<at::Tensor, at::Tensor> rel_terms(const at::Tensor& q) const;
   at::Tensor rel_table(const at::Tensor& rel_pos) const;

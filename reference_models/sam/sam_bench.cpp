@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace {
@@ -78,14 +79,27 @@ std::vector<Variant> ladder() {
                     "rel-pos terms folded into the attention kernel's QK product: no bias tensor",
                     "UNFUSED-ELEMENTWISE"),
                f, kLadderBatch, true});
+  f.attention = AttentionKind::kSdpaFoldedDirect;
+  v.push_back({info("fold_copies",
+                    "q_ext/k_ext token-major, each piece written once into its slice (no qkv "
+                    "permute, no cat, no output permute); rel_h by one strided bmm in place",
+                    "LAYOUT-COPIES"),
+               f, kLadderBatch, true});
+  // FP8 in two steps: the MLP linears (2/3 of the GEMM FLOPs) first, then qkv and proj.
   f.gemm = GemmKind::kFp8;
-  v.push_back(
-      {info("fp8", "block linears in FP8 rowwise _scaled_mm, activation quant in our kernels", ""),
-       f, kLadderBatch, true});
+  f.fp8_attention_linears = false;
+  v.push_back({info("fp8_mlp",
+                    "fc1/fc2 in FP8 rowwise _scaled_mm (exact accumulation), activation quant in "
+                    "our kernels",
+                    ""),
+               f, kLadderBatch, true});
+  f.fp8_attention_linears = true;
+  v.push_back({info("fp8", "qkv/proj in FP8 too: every block linear", ""), f, kLadderBatch, true});
   f.gemm = GemmKind::kSparse24;
   v.push_back(
-      {info("sparse24", "block linears 2:4-pruned via cuSPARSELt (bf16, instead of fp8)", ""), f,
-       kLadderBatch, true});
+      {info("sparse24",
+            "block linears 2:4-pruned via cuSPARSELt (bf16, instead of fp8) on fold_copies", ""),
+       f, kLadderBatch, true});
   return v;
 }
 
@@ -101,9 +115,10 @@ at::Tensor forward_in_chunks(const sam::SamEncoder& encoder, const at::Tensor& i
 // The fp32 model (SAM's structure, no sync) on the same images; kFakeFp8 gives the fp32
 // computation of the FP8 model.
 at::Tensor fp32_output(const sam::SamWeights& weights, const sam::SamConfig& config,
-                       const at::Tensor& image, GemmKind gemm) {
+                       const at::Tensor& image, GemmKind gemm, bool fp8_attention_linears = true) {
   ForwardOptions options;
   options.gemm = gemm;
+  options.fp8_attention_linears = fp8_attention_linears;
   sam::SamEncoder encoder(weights, config, options);
   return forward_in_chunks(encoder, image);
 }
@@ -149,7 +164,8 @@ References references_for(const Variant& variant, sam::SamWeights& weights,
   refs.unmodified = fp32_output(weights, config, image, GemmKind::kDense);
   refs.reference = refs.unmodified;
   if (variant.forward.gemm == GemmKind::kFp8) {
-    refs.reference = fp32_output(weights, config, image, GemmKind::kFakeFp8);
+    refs.reference = fp32_output(weights, config, image, GemmKind::kFakeFp8,
+                                 variant.forward.fp8_attention_linears);
   }
   if (variant.forward.gemm == GemmKind::kSparse24) {
     weights = sam::prune_2_4(weights);
@@ -180,9 +196,23 @@ Timed time_variant(const sam::SamEncoder& encoder, const at::Tensor& input, bool
   return timed;
 }
 
-int run(const refbench::Options& cli, const Variant& variant) {
+bool env_is(const char* name, const char* value) {
+  const char* set = std::getenv(name);
+  return set != nullptr && std::string(set) == value;
+}
+
+// SAM_MODEL=vit_h with --config full runs ViT-H (the runner's contract knows only small|full).
+sam::SamConfig config_of(const refbench::Options& cli) {
+  if (cli.config != "full") return sam::vit_b_small();
+  return env_is("SAM_MODEL", "vit_h") ? sam::vit_h() : sam::vit_b();
+}
+
+int run(const refbench::Options& cli, Variant variant) {
   at::globalContext().setAllowTF32CuDNN(false);  // fp32 means fp32 (cuBLAS has TF32 off already)
-  auto config = cli.config == "full" ? sam::vit_b() : sam::vit_b_small();
+  auto config = config_of(cli);
+  // Measurement switches for the FP8 error: SAM_FP8_FAST_ACCUM=1 turns cuBLASLt's fast FP8
+  // accumulation on; they change only what the variant runs, never its name in the ladder.
+  variant.forward.fp8_fast_accum = env_is("SAM_FP8_FAST_ACCUM", "1");
   int64_t batch = cli.batch > 0 ? cli.batch : variant.batch;
   auto weights = sam::random_weights(config, kWeightSeed);
   auto image = sam::random_image(config, batch, kImageSeed);
@@ -198,7 +228,7 @@ int run(const refbench::Options& cli, const Variant& variant) {
   refbench::Result result;
   result.model = "sam";
   result.variant = variant.info.name;
-  result.config = cli.config;
+  result.config = env_is("SAM_MODEL", "vit_h") && cli.config == "full" ? "vit_h" : cli.config;
   result.batch = static_cast<int>(batch);
   result.items_per_step = static_cast<double>(batch);
   result.unit = "images/s";
@@ -212,6 +242,9 @@ int run(const refbench::Options& cli, const Variant& variant) {
         refbench::relative_error(timed.output, refs.unmodified);
   }
   result.extra["cuda_graph"] = graph ? 1 : 0;
+  if (variant.forward.gemm == GemmKind::kFp8) {
+    result.extra["fp8_fast_accum"] = variant.forward.fp8_fast_accum ? 1 : 0;
+  }
   add_planner_choices(encoder->planner(), result);
   return refbench::print_result(result);
 }

@@ -64,8 +64,8 @@ SamEncoder::SamEncoder(const SamWeights& w, const SamConfig& config, const Forwa
     block.norm2 = norm(bw.norm2_w, bw.norm2_b);
     int64_t size = block.window == 0 ? config.grid() : block.window;
     block.attention = std::make_unique<Attention>(bw, config, size, options, planner_);
-    block.fc1 = Linear(bw.fc1_w, bw.fc1_b, dtype, options.gemm);
-    block.fc2 = Linear(bw.fc2_w, bw.fc2_b, dtype, options.gemm);
+    block.fc1 = Linear(bw.fc1_w, bw.fc1_b, dtype, options.gemm, options.fp8_fast_accum);
+    block.fc2 = Linear(bw.fc2_w, bw.fc2_b, dtype, options.gemm, options.fp8_fast_accum);
     blocks_.push_back(std::move(block));
   }
   neck_conv1_ = Linear(w.neck_conv1_w.flatten(1), at::Tensor(), dtype, GemmKind::kDense);
@@ -119,14 +119,15 @@ at::Tensor SamEncoder::forward_fused(const at::Tensor& image) const {
   TORCH_CHECK(options_.dtype == at::kBFloat16, "the fused path runs in bf16");
   TokenGrid grid{image.size(0), config_.grid()};
   bool fp8 = options_.gemm == GemmKind::kFp8;
+  bool fp8_qkv = fp8 && options_.fp8_attention_linears;  // norm1 quantizes only for an FP8 qkv
   auto x = embed(image).contiguous().view({-1, config_.dim});  // the residual stream, token rows
   at::Tensor pending;  // the previous block's MLP output, added by the next LayerNorm kernel
   for (const auto& block : blocks_) {
     int64_t squares = block.window == 0
                           ? grid.batch
                           : layout_rows(grid, block.window) / (block.window * block.window);
-    auto normed =
-        add_layernorm(x, pending, 0, block.norm1.weight, block.norm1.bias, block.window, grid, fp8);
+    auto normed = add_layernorm(x, pending, 0, block.norm1.weight, block.norm1.bias, block.window,
+                                grid, fp8_qkv);
     auto attended = (*block.attention)(normed, squares);
     auto mlp_in = add_layernorm(x, attended, block.window, block.norm2.weight, block.norm2.bias, 0,
                                 grid, fp8);

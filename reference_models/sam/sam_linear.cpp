@@ -32,8 +32,8 @@ at::Tensor fake_quant_rows(const at::Tensor& x) {
 }
 
 Linear::Linear(const at::Tensor& weight, const at::Tensor& bias, at::ScalarType dtype,
-               GemmKind gemm)
-    : gemm_(gemm), out_features_(weight.size(0)) {
+               GemmKind gemm, bool fast_accum)
+    : gemm_(gemm), out_features_(weight.size(0)), fast_accum_(fast_accum) {
   switch (gemm) {
     case GemmKind::kDense:
       weight_ = weight.to(dtype);
@@ -100,7 +100,7 @@ at::Tensor Linear::fp8(const Rows& x, bool add_bias) const {
   // column-major, which weight_.t() of the row-major [N, K] weight is.
   return at::_scaled_mm(x.data, weight_.t(), x.scale, weight_scale_,
                         add_bias ? optional_bias(bias_) : std::nullopt, std::nullopt, at::kBFloat16,
-                        /*use_fast_accum=*/true);
+                        fast_accum_);
 }
 
 at::Tensor Linear::sparse(const at::Tensor& x) const {

@@ -17,7 +17,9 @@ class Linear {
  public:
   Linear() = default;
   // weight [N, K] and bias [N] (may be undefined) in fp32.
-  Linear(const at::Tensor& weight, const at::Tensor& bias, at::ScalarType dtype, GemmKind gemm);
+  // fast_accum: FP8 only, _scaled_mm's use_fast_accum.
+  Linear(const at::Tensor& weight, const at::Tensor& bias, at::ScalarType dtype, GemmKind gemm,
+         bool fast_accum = false);
 
   // x [..., K] -> [..., N].
   at::Tensor operator()(const at::Tensor& x) const;
@@ -37,6 +39,7 @@ class Linear {
   at::Tensor weight_scale_;  // FP8: [1, N] dequant scale per output channel
   at::Tensor bias_;
   int64_t out_features_ = 0;
+  bool fast_accum_ = false;
 };
 
 }  // namespace sam

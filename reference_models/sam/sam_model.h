@@ -30,11 +30,14 @@ SamConfig vit_b();
 // ViT-B widths at a 512x512 input with 4 blocks (global attention in blocks 1 and 3), so that the
 // whole ladder runs in under a minute.
 SamConfig vit_b_small();
+// ViT-H (SAM's largest encoder): dim 1280, 32 blocks, 16 heads of 80, global blocks 7, 15, 23, 31.
+SamConfig vit_h();
 
 enum class AttentionKind {
   kNaive,       // SAM's code: (q*scale) @ k^T + decomposed rel-pos, softmax, @ v
   kSdpaBias,    // scaled_dot_product_attention with the rel-pos terms materialized as attn_mask
   kSdpaFolded,  // rel-pos terms folded into the QK product of the fused attention kernel
+  kSdpaFoldedDirect,  // the same fold, each piece written once into token-major q_ext / k_ext
 };
 
 enum class GemmKind {
@@ -50,6 +53,9 @@ struct ForwardOptions {
   AttentionKind attention = AttentionKind::kNaive;
   bool fused_kernels = false;  // our add+LayerNorm(+window layout) kernels, GELU epilogue
   GemmKind gemm = GemmKind::kDense;
+  // With kFp8 / kFakeFp8: whether qkv and proj are FP8 too (false: only fc1 and fc2 are).
+  bool fp8_attention_linears = true;
+  bool fp8_fast_accum = false;  // _scaled_mm's use_fast_accum (cuBLASLt FP8 fast accumulation)
 };
 
 struct BlockWeights {

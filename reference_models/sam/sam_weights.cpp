@@ -22,6 +22,16 @@ SamConfig vit_b_small() {
   return config;
 }
 
+SamConfig vit_h() {
+  SamConfig config;
+  config.dim = 1280;
+  config.depth = 32;
+  config.heads = 16;
+  config.mlp_dim = 5120;
+  config.global_blocks = {7, 15, 23, 31};
+  return config;
+}
+
 namespace {
 
 // Draws tensors from one seeded CUDA generator, in a fixed order.
