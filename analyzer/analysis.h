@@ -121,6 +121,8 @@ struct RecordingOverhead {
   double ratio = 0;         // pair_ratio.median (pooled_ratio without pairs); 0 when unmeasured
   double pooled_ratio = 0;  // median of all recorded steps / median of all paused steps
   std::string note;         // why it could not be measured, when ratio is 0
+  std::string of = "recording";  // what the pauses switched off: recording, gemm-shapes,
+                                 // kernel-lines (`perfadvise run --overhead-of`)
 };
 
 struct ProcessAnalysis {

@@ -78,6 +78,10 @@ std::optional<RecordingOverhead> split_paused_steps(const Profile& profile, Step
   const std::vector<Step> pauses = recording_pauses(profile);
   if (pauses.empty()) return std::nullopt;
   RecordingOverhead overhead;
+  if (auto of = profile.provenance.extra.find("collector.overhead_of");
+      of != profile.provenance.extra.end()) {
+    overhead.of = of->second;
+  }
   if (steps.method != StepMethod::kNvtx) {
     // Periodic and window steps come from kernels, which paused windows do not have.
     overhead.note =

@@ -114,6 +114,10 @@ void register_run(CLI::App& app, Action& action) {
   cmd->add_option("--overhead-window", overhead_window_ms,
                   "Window length in ms for --measure-overhead (default 1000)")
       ->check(CLI::Range(50, 600000));
+  cmd->add_option("--overhead-of", options.overhead_of,
+                  "What --measure-overhead switches off: recording (everything, default), "
+                  "gemm-shapes or kernel-lines (that capture alone, the rest recorded)")
+      ->check(CLI::IsMember({"recording", "gemm-shapes", "kernel-lines"}));
   static bool no_gemm_shapes = false, torch_ops = false, torch_op_shapes = false;
   cmd->add_flag("--no-gemm-shapes", no_gemm_shapes,
                 "Do not record cuBLAS/cuBLASLt GEMM arguments (recorded by default through "
@@ -129,6 +133,15 @@ void register_run(CLI::App& app, Action& action) {
   cmd->add_option("COMMAND", options.command, "The program and its arguments, after --")
       ->required();
   cmd->callback([&action] {
+    if (options.overhead_of != "recording" && !measure_overhead) {
+      throw CLI::ValidationError("--overhead-of", "needs --measure-overhead");
+    }
+    if (options.overhead_of == "gemm-shapes" && no_gemm_shapes) {
+      throw CLI::ValidationError("--overhead-of gemm-shapes", "conflicts with --no-gemm-shapes");
+    }
+    if (options.overhead_of == "kernel-lines" && options.kernel_lines == 0) {
+      throw CLI::ValidationError("--overhead-of kernel-lines", "needs --kernel-lines N");
+    }
     options.overhead_window_ms = measure_overhead ? overhead_window_ms : 0;
     options.gemm_shapes = !no_gemm_shapes;
     options.torch_ops = torch_op_shapes ? "shapes" : torch_ops ? "names" : "";

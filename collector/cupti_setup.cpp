@@ -226,6 +226,8 @@ std::map<std::string, std::string> collector_meta(size_t buffer_bytes) {
   if (const char* steps = std::getenv("PERFADVISE_STEPS")) meta["steps_regex"] = steps;
   if (const char* window = std::getenv("PERFADVISE_OVERHEAD_WINDOW_MS")) {
     meta["collector.overhead_window_ms"] = window;
+    const char* of = std::getenv("PERFADVISE_OVERHEAD_OF");
+    meta["collector.overhead_of"] = of != nullptr ? of : "recording";
   }
   // Reports print the program's source paths relative to it.
   std::array<char, 4096> cwd{};

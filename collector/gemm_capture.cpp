@@ -19,14 +19,14 @@ std::atomic<unsigned long long> g_records{0};
 // In a `--measure-overhead` pause the hooks cost one load: the paused windows then measure the
 // program without GEMM capture too. A zero start time tells record() the call began paused.
 int64_t now_ns() {
-  if (!recording()) return 0;
+  if (!gemm_capture_on()) return 0;
   uint64_t now = 0;
   return cuptiGetTimestamp(&now) == CUPTI_SUCCESS ? static_cast<int64_t>(now) : 0;
 }
 
 void record(const PerfadviseGemmRecord* r) {
   WriterThread* sink = g_sink.load(std::memory_order_acquire);
-  if (sink == nullptr || r == nullptr || r->start_ns == 0 || !recording()) return;
+  if (sink == nullptr || r == nullptr || r->start_ns == 0 || !gemm_capture_on()) return;
   GemmCapture c;
   std::strncpy(c.api, r->api != nullptr ? r->api : "", sizeof c.api - 1);
   c.m = r->m, c.n = r->n, c.k = r->k, c.batch = r->batch;

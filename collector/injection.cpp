@@ -255,7 +255,8 @@ void initialize() {
   configure_activity(buffer_requested, buffer_completed);
   enable_sync_callbacks(subscriber);
   if (auto window = RecordingWindows::window_from_env()) {
-    c->windows = new RecordingWindows(*window, *c->writer);
+    c->windows =
+        new RecordingWindows(*window, RecordingWindows::overhead_of_from_env(), *c->writer);
   }
   c->flush_thread = std::thread(flush_loop);
   install_signal_handlers();

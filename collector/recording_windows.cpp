@@ -3,11 +3,13 @@
 #include <cupti.h>
 
 #include <cstdlib>
+#include <cstring>
 
 #include <fmt/format.h>
 
 #include "collector/cupti_setup.h"
 #include "collector/log.h"
+#include "collector/recording_state.h"
 #include "collector/sync_sites.h"
 
 namespace perfadvise::collector {
@@ -29,8 +31,32 @@ std::optional<std::chrono::milliseconds> RecordingWindows::window_from_env() {
   return std::chrono::milliseconds(value);
 }
 
-RecordingWindows::RecordingWindows(std::chrono::milliseconds window, WriterThread& writer)
-    : window_(window), writer_(writer), next_switch_(Clock::now() + window) {}
+OverheadOf RecordingWindows::overhead_of_from_env() {
+  const char* text = std::getenv("PERFADVISE_OVERHEAD_OF");
+  if (text == nullptr) return OverheadOf::kRecording;
+  if (std::strcmp(text, "gemm-shapes") == 0) return OverheadOf::kGemmShapes;
+  if (std::strcmp(text, "kernel-lines") == 0) return OverheadOf::kKernelLines;
+  return OverheadOf::kRecording;
+}
+
+RecordingWindows::RecordingWindows(std::chrono::milliseconds window, OverheadOf what,
+                                   WriterThread& writer)
+    : window_(window), what_(what), writer_(writer), next_switch_(Clock::now() + window) {}
+
+void RecordingWindows::switch_to(bool on) noexcept {
+  switch (what_) {
+    case OverheadOf::kRecording:
+      set_recording(on);  // the GEMM hooks follow recording_state.h's flag
+      set_launch_callbacks(on);
+      break;
+    case OverheadOf::kGemmShapes:
+      gemm_capture_flag().store(on, std::memory_order_relaxed);
+      break;
+    case OverheadOf::kKernelLines:
+      set_launch_callbacks(on);
+      break;
+  }
+}
 
 std::chrono::milliseconds RecordingWindows::until_next_switch(Clock::time_point now) const {
   if (now >= next_switch_) return std::chrono::milliseconds(0);
@@ -42,13 +68,11 @@ void RecordingWindows::tick(Clock::time_point now) noexcept {
   if (now < next_switch_) return;
   const auto started = Clock::now();
   if (recording_) {
-    set_recording(false);
-    set_launch_callbacks(false);
+    switch_to(false);
     pause_start_ns_ = cupti_now();  // after the switch: the pause holds no recorded work
   } else {
     writer_.push(CollectionPause{pause_start_ns_, cupti_now()});
-    set_recording(true);
-    set_launch_callbacks(true);
+    switch_to(true);
     ++pauses_;
   }
   recording_ = !recording_;

@@ -12,14 +12,20 @@
 
 namespace perfadvise::collector {
 
+/// What the windows switch off (`--overhead-of`): all recording, or one optional capture with
+/// everything else recorded throughout, so that its own cost is measured.
+enum class OverheadOf { kRecording, kGemmShapes, kKernelLines };
+
 class RecordingWindows {
  public:
   using Clock = std::chrono::steady_clock;
 
   /// PERFADVISE_OVERHEAD_WINDOW_MS, when set to a positive number of milliseconds.
   static std::optional<std::chrono::milliseconds> window_from_env();
+  /// PERFADVISE_OVERHEAD_OF: "gemm-shapes", "kernel-lines", else all recording.
+  static OverheadOf overhead_of_from_env();
 
-  RecordingWindows(std::chrono::milliseconds window, WriterThread& writer);
+  RecordingWindows(std::chrono::milliseconds window, OverheadOf what, WriterThread& writer);
 
   /// How long the flush thread may sleep before the next switch is due.
   std::chrono::milliseconds until_next_switch(Clock::time_point now) const;
@@ -29,7 +35,10 @@ class RecordingWindows {
   void finish() noexcept;
 
  private:
+  void switch_to(bool on) noexcept;
+
   std::chrono::milliseconds window_;
+  OverheadOf what_;
   WriterThread& writer_;
   Clock::time_point next_switch_;
   bool recording_ = true;

@@ -135,7 +135,8 @@ json spread_to_json(const Spread& s) {
 namespace {
 
 json overhead_to_json(const RecordingOverhead& o) {
-  return {{"ratio", o.ratio},
+  return {{"of", o.of},
+          {"ratio", o.ratio},
           {"pooled_ratio", o.pooled_ratio},
           {"recorded_steps", o.recorded_steps},
           {"paused_steps", o.paused_steps},

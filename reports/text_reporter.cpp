@@ -32,11 +32,14 @@ class Style {
 };
 
 std::string overhead_line(const RecordingOverhead& o) {
-  if (o.ratio <= 0) return "recording overhead: not measured: " + o.note;
+  const std::string what = o.of == "gemm-shapes"    ? "GEMM-shape capture overhead"
+                           : o.of == "kernel-lines" ? "kernel-line sampling overhead"
+                                                    : "recording overhead";
+  if (o.ratio <= 0) return what + ": not measured: " + o.note;
   return fmt::format(
-      "recording overhead: {:+.1f}% per step (median of {} window pairs, {:+.1f}% to {:+.1f}%; "
+      "{}: {:+.1f}% per step (median of {} window pairs, {:+.1f}% to {:+.1f}%; "
       "all steps: recorded {} x{}, paused {} x{})",
-      (o.ratio - 1) * 100, o.window_pairs, (o.pair_ratio.min - 1) * 100,
+      what, (o.ratio - 1) * 100, o.window_pairs, (o.pair_ratio.min - 1) * 100,
       (o.pair_ratio.max - 1) * 100, format_ms(o.recorded_step_ms.median), o.recorded_steps,
       format_ms(o.paused_step_ms.median), o.paused_steps);
 }

@@ -3,9 +3,12 @@
 compares the steps of each paused window with those of the recorded window before it. Whole
 runs on the GPU machine drift by up to 2x between processes; windows a second apart do not.
 
-Settings that `--measure-overhead` pauses: the activity kinds (kernels, copies, memsets, syncs,
-API records), GEMM capture and the sampled kernel-line callbacks. PyTorch's own op ranges
-(`--torch-ops`) are emitted by the program and cannot be paused: overhead.py measures those.
+By default `--measure-overhead` pauses all recording: the activity kinds (kernels, copies,
+memsets, syncs, API records), GEMM capture and the sampled kernel-line callbacks. With
+`--overhead-of gemm-shapes` or `kernel-lines` it pauses that capture alone, everything else
+recorded throughout: the row is that capture's own cost. PyTorch's own op ranges (`--torch-ops`)
+are emitted by the program and cannot be paused: overhead.py measures those, whole run against
+whole run.
 
 Run from the repository root on the GPU machine, with the CLI built on the build machine:
     python3 bench/overhead/in_process.py --cli .carry/cli/perfadvise \
@@ -28,26 +31,25 @@ LAUNCHES_PER_STEP = 500
 
 # (group, label, program arguments after the interpreter or binary, --steps regex, run flags,
 #  extra environment). "{launch_loop}" is replaced by the launch-only program's path.
+LAUNCH = ["{launch_loop}", "--seconds", "12"]
+DECODE = ["tests/gpu/decode_loop.py", "--seconds", "10"]
 SETTINGS = [
-    ("launch", "default (kernels, copies, syncs, runtime + driver API records)",
-     ["{launch_loop}", "--seconds", "12"], "^step#", [], {}),
-    ("launch", "runtime API records only", ["{launch_loop}", "--seconds", "12"], "^step#", [],
+    ("launch", "default (kernels, copies, syncs, runtime + driver API records)", LAUNCH,
+     "^step#", [], {}),
+    ("launch", "runtime API records only", LAUNCH, "^step#", [],
      {"PERFADVISE_API_RECORDS": "runtime"}),
-    ("launch", "no API records", ["{launch_loop}", "--seconds", "12"], "^step#", [],
+    ("launch", "no API records", LAUNCH, "^step#", [], {"PERFADVISE_API_RECORDS": "none"}),
+    ("launch", "--kernel-lines 16 alone (--overhead-of kernel-lines)", LAUNCH, "^step#",
+     ["--kernel-lines", "16", "--overhead-of", "kernel-lines"], {}),
+    ("decode", "default (GEMM shapes on)", DECODE, "^token$", [], {}),
+    ("decode", "no API records, --no-gemm-shapes", DECODE, "^token$", ["--no-gemm-shapes"],
      {"PERFADVISE_API_RECORDS": "none"}),
-    ("launch", "default + --kernel-lines 16", ["{launch_loop}", "--seconds", "12"], "^step#",
-     ["--kernel-lines", "16"], {}),
-    ("decode", "default (GEMM shapes on)", ["tests/gpu/decode_loop.py", "--seconds", "16"],
-     "^token$", [], {}),
-    ("decode", "--no-gemm-shapes", ["tests/gpu/decode_loop.py", "--seconds", "16"], "^token$",
-     ["--no-gemm-shapes"], {}),
-    ("decode", "no API records, --no-gemm-shapes",
-     ["tests/gpu/decode_loop.py", "--seconds", "16"], "^token$", ["--no-gemm-shapes"],
-     {"PERFADVISE_API_RECORDS": "none"}),
-    ("decode", "default + --kernel-lines 64", ["tests/gpu/decode_loop.py", "--seconds", "16"],
-     "^token$", ["--kernel-lines", "64"], {}),
-    ("decode", "default + --kernel-lines 16", ["tests/gpu/decode_loop.py", "--seconds", "16"],
-     "^token$", ["--kernel-lines", "16"], {}),
+    ("decode", "GEMM-shape capture alone (--overhead-of gemm-shapes)", DECODE, "^token$",
+     ["--overhead-of", "gemm-shapes"], {}),
+    ("decode", "--kernel-lines 64 alone (--overhead-of kernel-lines)", DECODE, "^token$",
+     ["--kernel-lines", "64", "--overhead-of", "kernel-lines"], {}),
+    ("decode", "--kernel-lines 16 alone (--overhead-of kernel-lines)", DECODE, "^token$",
+     ["--kernel-lines", "16", "--overhead-of", "kernel-lines"], {}),
     ("masked", "default", ["tests/gpu/masked_loss.py", "--steps", "200"], "^step#", [], {}),
 ]
 

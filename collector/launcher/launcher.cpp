@@ -99,8 +99,10 @@ void set_environment(const RunOptions& options, const std::string& run_dir) {
   }
   if (options.overhead_window_ms > 0) {
     setenv("PERFADVISE_OVERHEAD_WINDOW_MS", std::to_string(options.overhead_window_ms).c_str(), 1);
+    setenv("PERFADVISE_OVERHEAD_OF", options.overhead_of.c_str(), 1);
   } else {
     unsetenv("PERFADVISE_OVERHEAD_WINDOW_MS");
+    unsetenv("PERFADVISE_OVERHEAD_OF");
   }
 }
 

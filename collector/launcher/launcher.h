@@ -24,6 +24,7 @@ struct RunOptions {
   std::string steps_regex;           // handed to the collector and recorded in the profile
   std::string collector_path;        // libperfadvise_collector.so to inject
   int overhead_window_ms = 0;        // > 0: --measure-overhead, recording off every other window
+  std::string overhead_of = "recording";  // or "gemm-shapes" / "kernel-lines": what is switched
 
   // Operator context (docs/collector.md, "GEMM shapes, ops and kernel lines").
   bool gemm_shapes = true;  // LD_PRELOAD libperfadvise_gemm.so (found beside the collector)

@@ -65,6 +65,18 @@ TEST_CASE("recorded and paused steps are compared; mixed ones belong to neither 
   CHECK(process.per_step.size() == 29);
   for (const StepMetrics& m : process.per_step)
     CHECK(m.kernels == 1);
+  CHECK(o.of == "recording");
+}
+
+TEST_CASE("--overhead-of: the profile says which capture the pauses switched off") {
+  Profile p = windowed_run();
+  p.provenance.extra["collector.overhead_of"] = "gemm-shapes";
+  AnalysisOptions options;
+  options.steps_regex = "^step#";
+  auto analysis = analyze({p}, options);
+  REQUIRE(analysis.ok());
+  REQUIRE(analysis->processes.front().recording_overhead.has_value());
+  CHECK(analysis->processes.front().recording_overhead->of == "gemm-shapes");
 }
 
 TEST_CASE("the collector's own ranges are never steps, even for a regex that matches all") {

@@ -65,3 +65,16 @@ TEST_CASE("a wrong flag or a missing verb is exit code 2") {
   CHECK(perfadvise_cli("").exit_code == 2);
   CHECK(perfadvise_cli("frobnicate").exit_code == 2);
 }
+
+TEST_CASE("run: --overhead-of that cannot be measured is one line and exit code 2") {
+  require_one_line_error(perfadvise_cli("run --overhead-of gemm-shapes -- true"),
+                         "needs --measure-overhead");
+  require_one_line_error(
+      perfadvise_cli("run --measure-overhead --overhead-of gemm-shapes --no-gemm-shapes -- true"),
+      "conflicts with --no-gemm-shapes");
+  require_one_line_error(
+      perfadvise_cli("run --measure-overhead --overhead-of kernel-lines -- true"),
+      "needs --kernel-lines N");
+  require_one_line_error(perfadvise_cli("run --measure-overhead --overhead-of kernels -- true"),
+                         "--overhead-of");
+}

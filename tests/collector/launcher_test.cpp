@@ -107,16 +107,22 @@ TEST_CASE("the collector's environment reaches the command") {
   CHECK(result.exit_code == 0);
 }
 
-TEST_CASE("--measure-overhead hands its window to the collector, and only then") {
+TEST_CASE(
+    "--measure-overhead hands its window and what it switches to the collector, and only then") {
   TempDir dir;
   RunOptions options;
-  options.command = {"sh", "-c", "[ \"$PERFADVISE_OVERHEAD_WINDOW_MS\" = 750 ]"};
+  options.command = {"sh", "-c",
+                     "[ \"$PERFADVISE_OVERHEAD_WINDOW_MS\" = 750 ] && "
+                     "[ \"$PERFADVISE_OVERHEAD_OF\" = gemm-shapes ]"};
   options.collector_path = "/opt/perfadvise/libperfadvise_collector.so";
   options.overhead_window_ms = 750;
+  options.overhead_of = "gemm-shapes";
   auto with = run_command(options, (dir.path() / "with").string());
   REQUIRE(with.ok());
   CHECK(with->exit_code == 0);
-  options.command = {"sh", "-c", "[ -z \"${PERFADVISE_OVERHEAD_WINDOW_MS+set}\" ]"};
+  options.command = {"sh", "-c",
+                     "[ -z \"${PERFADVISE_OVERHEAD_WINDOW_MS+set}\" ] && "
+                     "[ -z \"${PERFADVISE_OVERHEAD_OF+set}\" ]"};
   options.overhead_window_ms = 0;
   auto without = run_command(options, (dir.path() / "without").string());
   REQUIRE(without.ok());
