@@ -103,6 +103,8 @@ def main():
     parser.add_argument("--cli", default="build/cli/perfadvise")
     parser.add_argument("--launch-loop", default="build/bench/overhead/launch_loop")
     parser.add_argument("--only", default="launch,decode,masked")
+    parser.add_argument("--match", default="",
+                        help="only the settings whose label contains this text")
     parser.add_argument("--window-ms", type=int, default=1000)
     parser.add_argument("--keep", default="", help="copy every run directory here")
     args = parser.parse_args()
@@ -113,7 +115,7 @@ def main():
     print("|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as scratch:
         for setting in SETTINGS:
-            if setting[0] in groups:
+            if setting[0] in groups and args.match in setting[1]:
                 print(row(setting[0], setting[1], measure(args, scratch, setting)), flush=True)
 
 
