@@ -35,6 +35,7 @@ FusedDecoder::FusedDecoder(const Config& cfg, const ModelWeights& w, WeightForma
   logits_ = at::zeros({cfg.vocab}, floats);
   scratch_ =
       at::zeros({static_cast<int64_t>(attention_scratch_floats(cfg.n_heads, capacity))}, floats);
+  counters_ = at::zeros({cfg.n_heads}, at::device(at::kCUDA).dtype(at::kInt));
   rope_ = rope_table(cfg, capacity);
   token_ = at::zeros({1}, at::device(at::kCUDA).dtype(at::kLong));
   pos_ = at::zeros({1}, at::device(at::kCUDA).dtype(at::kLong));
@@ -83,9 +84,9 @@ GemvArgs FusedDecoder::gemv_args(const QuantLinear& w, const at::Tensor& x, cons
   return args;
 }
 
-// Per layer: QKV GEMV (RMSNorm in its prologue), RoPE + cache write, attention (2 kernels),
-// output GEMV + residual, gate/up GEMV with SwiGLU (RMSNorm in its prologue), down GEMV +
-// residual: 7 launches instead of ~40 ATen kernels.
+// Per layer: QKV GEMV (RMSNorm in its prologue; RoPE and the KV-cache write in its epilogue),
+// attention (the splits merged by the last block), output GEMV + residual, gate/up GEMV with
+// SwiGLU (RMSNorm in its prologue), down GEMV + residual: 5 launches instead of ~40 ATen kernels.
 void FusedDecoder::launch_step() {
   cudaStream_t stream = at::cuda::getCurrentCUDAStream().stream();
   const int heads = static_cast<int>(cfg_.n_heads), capacity = static_cast<int>(capacity_);
@@ -94,11 +95,12 @@ void FusedDecoder::launch_step() {
   embed(bf16_ptr(embedding_), token_.data_ptr<int64_t>(), x_.data_ptr<float>(),
         static_cast<int>(cfg_.dim), stream);
   for (auto& l : layers_) {
-    gemv(gemv_args(l.wqkv, x_, l.attn_norm, qkv_, Epilogue::kStore), stream);
-    rope_and_cache(qkv_.data_ptr<float>(), rope_.data_ptr<float>(), pos, bf16_ptr(l.k_cache),
-                   bf16_ptr(l.v_cache), heads, capacity, stream);
+    GemvArgs qkv = gemv_args(l.wqkv, x_, l.attn_norm, qkv_, Epilogue::kRope);
+    qkv.rope = {rope_.data_ptr<float>(), pos, bf16_ptr(l.k_cache), bf16_ptr(l.v_cache), capacity};
+    gemv(qkv, stream);
     decode_attention(qkv_.data_ptr<float>(), bf16_ptr(l.k_cache), bf16_ptr(l.v_cache), pos,
-                     scratch_.data_ptr<float>(), attn_.data_ptr<float>(), heads, capacity, stream);
+                     scratch_.data_ptr<float>(), counters_.data_ptr<int>(), attn_.data_ptr<float>(),
+                     heads, capacity, stream);
     gemv(gemv_args(l.wo, attn_, no_norm, x_, Epilogue::kAccumulate), stream);
     GemvArgs swiglu = gemv_args(l.w1, x_, l.ffn_norm, ffn_, Epilogue::kSwiGLU);
     swiglu.b = l.w3.view();

@@ -40,7 +40,7 @@ class FusedDecoder : public Decoder {
   at::Tensor embedding_, final_norm_;
   std::vector<Layer> layers_;
   QuantLinear output_;
-  at::Tensor x_, qkv_, attn_, ffn_, logits_, scratch_, rope_, token_, pos_;
+  at::Tensor x_, qkv_, attn_, ffn_, logits_, scratch_, counters_, rope_, token_, pos_;
   at::cuda::CUDAGraph graph_;
 };
 

@@ -2,7 +2,7 @@
 // shapes at batch 1: bf16 vs at::linear (cuBLAS), int8 vs at::_weight_int8pack_mm, int4 g32 vs
 // at::_weight_int4pack_mm. Each measurement cycles over enough copies of the weight that they
 // do not fit in the 50 MB L2, so the bandwidth is HBM's. Prints a Markdown table.
-//   llm_gemv_bench [--reps N]
+//   llm_gemv_bench [--reps N] [--sweep]   (--sweep: also the other kernel settings)
 #include <ATen/cuda/CUDAContext.h>
 #include <c10/core/InferenceMode.h>
 #include <cuda_runtime.h>
@@ -82,9 +82,25 @@ Contender aten_contender(WeightFormat format, const std::vector<QuantLinear>& we
           }};
 }
 
+// The kernel settings a row is timed with (see GemvArgs; 0: the format's default): chunks in
+// flight per lane and buffer (4 or 8), blocks per SM (2 or 3), column splits of a residual add.
+struct Tuning {
+  int in_flight = 0, min_blocks = 0, splits = 0;
+};
+
+std::string tuning_name(const Tuning& t) {
+  if (t.in_flight == 0) return "default";
+  std::string name =
+      std::to_string(t.in_flight) + " in flight, " + std::to_string(t.min_blocks) + " blocks/SM";
+  if (t.splits > 0) name += ", " + std::to_string(t.splits) + " splits";
+  return name;
+}
+
 // `accumulate`: y += W x, as the model's output and down projections (the residual add), which
-// the kernel splits over the columns when there are few rows.
-void bench_shape(int64_t rows, int64_t cols, bool accumulate, WeightFormat format, int reps) {
+// the kernel splits over the columns when there are few rows. One row per tuning; the ATen op is
+// timed once per shape.
+void bench_shape(int64_t rows, int64_t cols, bool accumulate, WeightFormat format, int reps,
+                 const std::vector<Tuning>& tunings) {
   auto master =
       (at::randn({rows, cols}, at::device(at::kCUDA)) / std::sqrt(double(cols))).to(at::kBFloat16);
   auto first = QuantLinear::quantize(master, format);
@@ -96,40 +112,52 @@ void bench_shape(int64_t rows, int64_t cols, bool accumulate, WeightFormat forma
   auto x = at::randn({cols}, at::device(at::kCUDA));
   auto y = at::zeros({rows}, x.options());
   auto stream = at::cuda::getCurrentCUDAStream().stream();
-  auto ours = [&](int i) {
-    llm::GemvArgs args;
-    args.a = weights[i].view();
-    args.x = x.data_ptr<float>();
-    args.y = y.data_ptr<float>();
-    args.epilogue = accumulate ? llm::Epilogue::kAccumulate : llm::Epilogue::kStore;
-    llm::gemv(args, stream);
-  };
-  ours(0);  // y was zero: y = W x either way
   auto expected = at::matmul(first.dequantized(), x);
-  double error = refbench::relative_error(y, expected);
-  double ours_us = time_us(ours, copies, reps);
   auto baseline = aten_contender(format, weights, x.to(at::kBFloat16).unsqueeze(0));
   double aten_us = time_us(baseline.launch, copies, reps);
   double gb = first.bytes() / 1e9;
   const char* names[] = {"bf16", "int8", "int4 g32"};
-  std::printf("| %lld × %lld%s | %s | %.1f | %.0f | %.1e | %s | %.1f | %.0f |\n",
-              static_cast<long long>(rows), static_cast<long long>(cols), accumulate ? " (+=)" : "",
-              names[static_cast<int>(format)], ours_us, gb / ours_us * 1e6, error,
-              baseline.name.c_str(), aten_us, gb / aten_us * 1e6);
+  for (const auto& tuning : tunings) {
+    auto ours = [&](int i) {
+      llm::GemvArgs args;
+      args.a = weights[i].view();
+      args.x = x.data_ptr<float>();
+      args.y = y.data_ptr<float>();
+      args.epilogue = accumulate ? llm::Epilogue::kAccumulate : llm::Epilogue::kStore;
+      args.chunks_in_flight = tuning.in_flight;
+      args.min_blocks = tuning.min_blocks;
+      args.splits = accumulate ? tuning.splits : 0;
+      llm::gemv(args, stream);
+    };
+    y.zero_();
+    ours(0);  // y was zero: y = W x either way
+    double error = refbench::relative_error(y, expected);
+    double ours_us = time_us(ours, copies, reps);
+    std::printf("| %lld × %lld%s | %s | %s | %.1f | %.0f | %.1e | %s | %.1f | %.0f |\n",
+                static_cast<long long>(rows), static_cast<long long>(cols),
+                accumulate ? " (+=)" : "", names[static_cast<int>(format)],
+                tuning_name(tuning).c_str(), ours_us, gb / ours_us * 1e6, error,
+                baseline.name.c_str(), aten_us, gb / aten_us * 1e6);
+  }
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   int reps = 200;
-  if (argc == 3 && std::strcmp(argv[1], "--reps") == 0) reps = std::atoi(argv[2]);
+  bool sweep = false;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--reps") == 0 && i + 1 < argc) reps = std::atoi(argv[++i]);
+    if (std::strcmp(argv[i], "--sweep") == 0) sweep = true;
+  }
   c10::InferenceMode inference;
   at::manual_seed(0);
   std::printf("GEMV at batch 1 on %s (GB/s = weight + scale bytes / time)\n\n",
               refbench::gpu_name().c_str());
   std::printf(
-      "| rows × cols | weights | ours µs | ours GB/s | ours rel. error | ATen op | "
-      "ATen µs | ATen GB/s |\n|---|---|---|---|---|---|---|---|\n");
+      "| rows × cols | weights | kernel setting | ours µs | ours GB/s | ours rel. error | ATen op "
+      "| "
+      "ATen µs | ATen GB/s |\n|---|---|---|---|---|---|---|---|---|\n");
   // QKV, output projection (+ residual), gate or up, down projection (+ residual), LM head.
   const struct {
     int64_t rows, cols;
@@ -140,8 +168,19 @@ int main(int argc, char** argv) {
                 {4096, 11008, true},
                 {32000, 4096, false}};
   for (auto format : {WeightFormat::kBf16, WeightFormat::kInt8, WeightFormat::kInt4}) {
-    for (const auto& shape : shapes)
-      bench_shape(shape.rows, shape.cols, shape.accumulate, format, reps);
+    for (const auto& shape : shapes) {
+      std::vector<Tuning> tunings{{}};
+      for (int in_flight : {4, 8}) {
+        for (int blocks : {2, 3}) {
+          if (!sweep) continue;
+          if (!shape.accumulate) tunings.push_back({in_flight, blocks, 0});
+          for (int splits : {1, 2, 4}) {
+            if (shape.accumulate) tunings.push_back({in_flight, blocks, splits});
+          }
+        }
+      }
+      bench_shape(shape.rows, shape.cols, shape.accumulate, format, reps, tunings);
+    }
   }
   return 0;
 }

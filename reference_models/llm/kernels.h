@@ -33,6 +33,19 @@ enum class Epilogue {
   kStore,       // y = W x
   kAccumulate,  // y += W x (the residual add)
   kSwiGLU,      // y = silu(A x) * (B x)
+  kRope,        // the QKV projection: q rotated into y, k rotated and v written to the caches
+};
+
+// Where the kRope epilogue puts its rows: W's rows are [q | k | v], each `rows / 3` long with
+// heads of kHeadDim; RoPE pairs are adjacent rows (gpt-fast's layout), which one warp computes
+// together. rope_table: fp32 [capacity, kHeadDim / 2, 2] holding cos, sin; caches: bf16
+// [heads, capacity, kHeadDim], written at position *pos.
+struct RopeCache {
+  const float* table = nullptr;
+  const int64_t* pos = nullptr;
+  __nv_bfloat16* k_cache = nullptr;
+  __nv_bfloat16* v_cache = nullptr;
+  int capacity = 0;
 };
 
 struct GemvArgs {
@@ -41,28 +54,32 @@ struct GemvArgs {
   const float* x = nullptr;                    // [cols]
   const __nv_bfloat16* norm_weight = nullptr;  // non-null: x is RMS-normalized first
   float norm_eps = 1e-5f;
-  float* y = nullptr;  // [rows]
+  float* y = nullptr;  // [rows] (kRope: only the q rows are written)
   Epilogue epilogue = Epilogue::kStore;
+  RopeCache rope;  // kRope only
+  // Tuning, for llm_gemv_bench's sweep; 0 picks the format's default. chunks_in_flight: 16-byte
+  // weight loads per lane and buffer (4 or 8); min_blocks: blocks per SM the kernel's registers
+  // are sized for (2 or 3); splits: column splits of a residual-add GEMV.
+  int chunks_in_flight = 0;
+  int min_blocks = 0;
+  int splits = 0;
 };
 
 void gemv(const GemvArgs& args, cudaStream_t stream);
 
-// x[i] = table[*token, i] as fp32.
+// x[i] = table[*token, i] as fp32. Launched without PDL: in the speculative decoder's graph it
+// follows a copy, not a kernel.
 void embed(const __nv_bfloat16* table, const int64_t* token, float* x, int dim,
            cudaStream_t stream);
 
-// Rotates q and k inside qkv ([3, heads, kHeadDim] fp32) at position *pos (rope_table: fp32
-// [capacity, kHeadDim / 2, 2] holding cos, sin), and writes k and v to the caches
-// ([heads, capacity, kHeadDim] bf16) at *pos.
-void rope_and_cache(float* qkv, const float* rope_table, const int64_t* pos, __nv_bfloat16* k_cache,
-                    __nv_bfloat16* v_cache, int heads, int capacity, cudaStream_t stream);
-
-// Attention of one query per head over cache positions 0..*pos, split over the sequence
-// (flash-decoding) so that many SMs share it; `scratch` holds attention_scratch_floats().
+// Attention of one query per head (q: fp32 [heads, kHeadDim]) over cache positions 0..*pos,
+// split over the sequence (flash-decoding) so that many SMs share it; the last block of a head
+// to finish merges the splits. `scratch` holds attention_scratch_floats(); `counters` is int32
+// [heads], zero before the first call (each call leaves it zero).
 size_t attention_scratch_floats(int heads, int capacity);
 void decode_attention(const float* q, const __nv_bfloat16* k_cache, const __nv_bfloat16* v_cache,
-                      const int64_t* pos, float* scratch, float* out, int heads, int capacity,
-                      cudaStream_t stream);
+                      const int64_t* pos, float* scratch, int* counters, float* out, int heads,
+                      int capacity, cudaStream_t stream);
 
 // *token = argmax(logits) (first index on ties, as at::argmax); *pos += 1.
 void argmax_and_advance(const float* logits, int n, int64_t* token, int64_t* pos,
