@@ -50,7 +50,7 @@ std::unique_ptr<Decoder> make_aten_decoder(const Config& cfg, const ModelWeights
 std::unique_ptr<Decoder> make_fused_decoder(const Config& cfg, const ModelWeights& w,
                                             WeightFormat format, int64_t capacity);
 
-// Speculative decoding: the int4 model (our kernels) drafts kDraftTokens tokens one at a time,
+// Speculative decoding: the int8 model (our kernels) drafts kDraftTokens tokens one at a time,
 // the bf16 model checks them in one forward pass of kDraftTokens tokens, greedy acceptance.
 constexpr int64_t kDraftTokens = 4;
 std::unique_ptr<Decoder> make_speculative_decoder(const Config& cfg, const ModelWeights& w,

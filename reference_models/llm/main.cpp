@@ -19,15 +19,16 @@ const std::vector<refbench::VariantInfo> kVariants = {
     {"static_graph", "static KV cache written in place; the decode step replayed as a CUDA graph",
      "GPU-IDLE", ""},
     {"fused",
-     "own kernels: RMSNorm in the GEMV prologue, RoPE + cache write, SwiGLU in the gate/up GEMV "
-     "epilogue, split decode attention, bf16 GEMV with the residual add",
+     "own kernels: RMSNorm in the GEMV prologue, RoPE + cache write in the QKV GEMV epilogue, "
+     "SwiGLU in the gate/up GEMV epilogue, split decode attention, bf16 GEMV with the residual "
+     "add; 5 launches per layer, chained with programmatic dependent launch",
      "UNFUSED-ELEMENTWISE", ""},
     {"int8", "int8 weight-only (per-channel scales) with our dequantizing GEMV",
      "MEMORY-BOUND-DECODE", ""},
     {"int4", "int4 weight-only (group 32, scale + zero) with our dequantizing GEMV",
      "MEMORY-BOUND-DECODE", ""},
     {"speculative",
-     "speculative decoding: the int4 model drafts 4 tokens, the bf16 model verifies them in one "
+     "speculative decoding: the int8 model drafts 4 tokens, the bf16 model verifies them in one "
      "pass (greedy, exact)",
      "MEMORY-BOUND-DECODE", ""},
 };
