@@ -73,7 +73,8 @@ int main(int argc, char** argv) {
   }
   std::sort(us_per_launch.begin(), us_per_launch.end());
   const double median = us_per_launch[us_per_launch.size() / 2];
-  std::printf("RESULT {\"median_us_per_launch\": %.4f, \"steps\": %zu, \"launches_per_step\": %d}\n",
-              median, us_per_launch.size(), o.launches_per_step);
+  std::printf(
+      "RESULT {\"median_us_per_launch\": %.4f, \"steps\": %zu, \"launches_per_step\": %d}\n",
+      median, us_per_launch.size(), o.launches_per_step);
   return 0;
 }
