@@ -136,10 +136,10 @@ class GemmAlignmentRule final : public Rule {
         "largest: {} ({})",
         double(sites.count()) / steps, fmt_ms(cost), top->label, top->dims);
     f.fix = fmt::format(
-        "pad {} to a multiple of {} ({}) and mask or slice the padding, e.g. Swin's 7x7 = "
+        "pad {} (multiples of {}) in {}, and mask or slice the padding, e.g. Swin's 7x7 = "
         "49-token windows padded to 56 tokens; round hidden sizes and vocabularies up to "
         "multiples of 64",
-        top->label, tensor_core_alignment(top->type), top->dims);
+        top->dims, tensor_core_alignment(top->type), top->label);
     sites.fill(f, steps);
     f.evidence_counts["misaligned_gemm_shapes"] = double(shapes.size());
     return {f};
