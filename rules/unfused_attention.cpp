@@ -10,7 +10,10 @@
 namespace perfadvise {
 namespace {
 
-constexpr size_t kMaxBetween = 6;  // kernels allowed between the GEMM and the softmax, and after
+// Ops allowed between the GEMM and the softmax, and after. A run of the same kernel is one op:
+// PyTorch splits an elementwise op or a softmax over a tensor of more than 2^31 elements into
+// several launches (SAM's global attention at batch 32 has 6.4e9 scores).
+constexpr size_t kMaxBetween = 6;
 constexpr double kMinShare = 0.05;
 constexpr double kFusedSaving = 0.5;
 
@@ -73,15 +76,24 @@ class UnfusedAttentionRule final : public Rule {
   static bool is(const RuleContext& c, uint32_t k, KernelCategory cat) {
     return c.kernel_class(c.profile().kernels[k]).category == cat;
   }
-  // The nearest GEMM within kMaxBetween kernels in `direction`, passing only elementwise ops.
+  // The nearest GEMM within kMaxBetween ops in `direction`, passing only elementwise ops,
+  // copies and the rest of a split softmax.
   static size_t find(const RuleContext& c, const std::vector<uint32_t>& ks, size_t from,
                      int direction) {
-    for (size_t step = 1; step <= kMaxBetween + 1; ++step) {
-      const std::ptrdiff_t j = std::ptrdiff_t(from) + direction * std::ptrdiff_t(step);
-      if (j < 0 || j >= std::ptrdiff_t(ks.size())) return SIZE_MAX;
-      const KernelCategory cat = c.kernel_class(c.profile().kernels[ks[size_t(j)]]).category;
+    const std::vector<Kernel>& kernels = c.profile().kernels;
+    StringId previous = kernels[ks[from]].name;
+    size_t ops = 0;
+    for (std::ptrdiff_t j = std::ptrdiff_t(from) + direction;
+         j >= 0 && j < std::ptrdiff_t(ks.size()); j += direction) {
+      const Kernel& k = kernels[ks[size_t(j)]];
+      const KernelCategory cat = c.kernel_class(k).category;
       if (cat == KernelCategory::kGemm) return size_t(j);
-      if (cat != KernelCategory::kElementwise && cat != KernelCategory::kCopy) return SIZE_MAX;
+      if (cat != KernelCategory::kElementwise && cat != KernelCategory::kCopy &&
+          cat != KernelCategory::kSoftmax) {
+        return SIZE_MAX;
+      }
+      if (k.name != previous && ++ops > kMaxBetween) return SIZE_MAX;
+      previous = k.name;
     }
     return SIZE_MAX;
   }

@@ -66,6 +66,37 @@ TEST_CASE("UNFUSED-ATTENTION: bmm -> scale -> softmax -> bmm, not flash") {
   CHECK(findings_of(attention(true), "UNFUSED-ATTENTION").empty());
 }
 
+TEST_CASE("UNFUSED-ATTENTION: ops split by 32-bit indexing still form one block") {
+  // SAM's global attention at batch 32: each add and the softmax run as several launches.
+  const auto split_attention = loop(10, [](ProfileBuilder&, WorkloadSim& sim) {
+    for (int block = 0; block < 4; ++block) {
+      sim.kernel(kGemmBf16, 400'000);  // q @ k^T
+      for (int part = 0; part < 4; ++part)
+        sim.kernel(kAddKernel, 50'000);  // + rel_h, in four launches
+      for (int part = 0; part < 4; ++part)
+        sim.kernel(kMulKernel, 50'000);  // another elementwise op, four launches
+      for (int part = 0; part < 3; ++part)
+        sim.kernel(kSoftmaxKernel, 100'000);
+      sim.kernel(kGemmBf16, 400'000);  // attn @ v
+      sim.kernel(kGemmBf16, 100'000);  // output projection
+    }
+    sim.kernel(kArgmaxKernel, 20'000);  // once per step: the loss
+  });
+  const auto found = findings_of(split_attention, "UNFUSED-ATTENTION");
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].evidence_counts.at("events_per_step") == Approx(4));
+  // More distinct ops than kMaxBetween between the GEMM and the softmax: not attention.
+  const auto long_chain = loop(10, [](ProfileBuilder&, WorkloadSim& sim) {
+    sim.kernel(kGemmBf16, 400'000);
+    for (int op = 0; op < 7; ++op)
+      sim.kernel(op % 2 == 0 ? kAddKernel : kMulKernel, 50'000);
+    sim.kernel(kSoftmaxKernel, 100'000);
+    sim.kernel(kGemmBf16, 400'000);
+    sim.kernel(kArgmaxKernel, 20'000);
+  });
+  CHECK(findings_of(long_chain, "UNFUSED-ATTENTION").empty());
+}
+
 TEST_CASE("LAYOUT-COPIES: roll and contiguous copies take a large share") {
   const char* roll = "void at::native::roll_cuda_kernel<float>(float const*, float*, long)";
   const auto found = findings_of(gpu_bound(roll, 10, 60), "LAYOUT-COPIES");
