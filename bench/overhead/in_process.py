@@ -41,6 +41,12 @@ SETTINGS = [
     ("launch", "no API records", LAUNCH, "^step#", [], {"PERFADVISE_API_RECORDS": "none"}),
     ("launch", "--kernel-lines 16 alone (--overhead-of kernel-lines)", LAUNCH, "^step#",
      ["--kernel-lines", "16", "--overhead-of", "kernel-lines"], {}),
+    # PyTorch's cudaGetDevice calls around each op: the collector filters their records out
+    # (kNoisyRuntimeCbids); do the filtered calls still cost while the RUNTIME kind is on?
+    ("launch", "8 cudaGetDevice per launch, no API records",
+     LAUNCH + ["--api-calls-per-launch", "8"], "^step#", [], {"PERFADVISE_API_RECORDS": "none"}),
+    ("launch", "8 cudaGetDevice per launch, default",
+     LAUNCH + ["--api-calls-per-launch", "8"], "^step#", [], {}),
     ("decode", "default (GEMM shapes on)", DECODE, "^token$", [], {}),
     ("decode", "no API records, --no-gemm-shapes", DECODE, "^token$", ["--no-gemm-shapes"],
      {"PERFADVISE_API_RECORDS": "none"}),

@@ -3,7 +3,8 @@
 // 1 us per launch; this loop does not. Under
 //   perfadvise run --measure-overhead --steps '^step#' -- launch_loop --seconds 12
 // the recorded and paused windows give the collector's cost per launch (docs/benchmarks.md).
-// Alone it prints the plain cost of a launch.
+// Alone it prints the plain cost of a launch. --api-calls-per-launch N adds N cudaGetDevice
+// calls before each launch, as PyTorch makes, to see what CUPTI costs on calls it records not.
 #include <cuda_runtime.h>
 #include <nvtx3/nvToolsExt.h>
 
@@ -24,6 +25,10 @@ __global__ void empty_kernel(int* sink) {
 struct Options {
   int launches_per_step = 500;
   double seconds = 10;
+  // PyTorch asks the runtime for the current device several times per op; with this, each
+  // launch is preceded by N cudaGetDevice calls, whose records the collector filters out but
+  // which CUPTI still intercepts.
+  int api_calls_per_launch = 0;
 };
 
 bool parse(int argc, char** argv, Options& o) {
@@ -32,11 +37,13 @@ bool parse(int argc, char** argv, Options& o) {
       o.launches_per_step = std::atoi(argv[i + 1]);
     } else if (std::strcmp(argv[i], "--seconds") == 0) {
       o.seconds = std::atof(argv[i + 1]);
+    } else if (std::strcmp(argv[i], "--api-calls-per-launch") == 0) {
+      o.api_calls_per_launch = std::atoi(argv[i + 1]);
     } else {
       return false;
     }
   }
-  return argc % 2 == 1 && o.launches_per_step > 0 && o.seconds > 0;
+  return argc % 2 == 1 && o.launches_per_step > 0 && o.seconds > 0 && o.api_calls_per_launch >= 0;
 }
 
 bool ok(cudaError_t e, const char* what) {
@@ -50,7 +57,9 @@ bool ok(cudaError_t e, const char* what) {
 int main(int argc, char** argv) {
   Options o;
   if (!parse(argc, argv, o)) {
-    std::fprintf(stderr, "usage: launch_loop [--launches-per-step N] [--seconds S]\n");
+    std::fprintf(stderr,
+                 "usage: launch_loop [--launches-per-step N] [--seconds S] "
+                 "[--api-calls-per-launch N]\n");
     return 2;
   }
   cudaStream_t stream = nullptr;
@@ -62,7 +71,10 @@ int main(int argc, char** argv) {
     const std::string name = "step#" + std::to_string(step);
     const auto start = Clock::now();
     nvtxRangePushA(name.c_str());
+    int device = 0;
     for (int i = 0; i < o.launches_per_step; ++i) {
+      for (int call = 0; call < o.api_calls_per_launch; ++call)
+        (void)cudaGetDevice(&device);
       empty_kernel<<<1, 32, 0, stream>>>(nullptr);
     }
     const bool synced = ok(cudaStreamSynchronize(stream), "sync");
@@ -74,7 +86,8 @@ int main(int argc, char** argv) {
   std::sort(us_per_launch.begin(), us_per_launch.end());
   const double median = us_per_launch[us_per_launch.size() / 2];
   std::printf(
-      "RESULT {\"median_us_per_launch\": %.4f, \"steps\": %zu, \"launches_per_step\": %d}\n",
-      median, us_per_launch.size(), o.launches_per_step);
+      "RESULT {\"median_us_per_launch\": %.4f, \"steps\": %zu, \"launches_per_step\": %d, "
+      "\"api_calls_per_launch\": %d}\n",
+      median, us_per_launch.size(), o.launches_per_step, o.api_calls_per_launch);
   return 0;
 }
