@@ -4,36 +4,10 @@
 #include <nlohmann/json.hpp>
 
 #include "gate/gate_report.h"
+#include "reports/markup.h"
 
 namespace perfadvise::gate {
 namespace {
-
-std::string xml_escape(std::string_view text) {
-  std::string out;
-  for (char ch : text) {
-    switch (ch) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        // XML 1.0 forbids most control characters, even escaped.
-        if (static_cast<unsigned char>(ch) >= 0x20 || ch == '\n' || ch == '\t') out += ch;
-    }
-  }
-  return out;
-}
 
 std::string_view kind_name(MetricKind kind) {
   return kind == MetricKind::kTiming ? "timing" : kind == MetricKind::kCount ? "count" : "findings";
@@ -46,20 +20,20 @@ std::string failure_message(const Check& c) {
 
 std::string testcase(const GateResult& r, const Check& c) {
   std::string xml = fmt::format("    <testcase classname=\"perfadvise.gate.{}\" name=\"{}\">",
-                                kind_name(c.kind), xml_escape(c.metric));
+                                kind_name(c.kind), escape_markup(c.metric));
   if (r.outcome == Outcome::kStale) {
     xml += fmt::format("<skipped message=\"baseline stale; would be: {}\"/>",
-                       xml_escape(verdict_name(c.verdict)));
+                       escape_markup(verdict_name(c.verdict)));
   } else if (c.verdict == Verdict::kRegression) {
     std::string body;
     for (const std::string& e : c.evidence)
       body += e + "\n";
     xml += fmt::format("<failure message=\"{}\" type=\"regression\">{}</failure>",
-                       xml_escape(failure_message(c)), xml_escape(body));
+                       escape_markup(failure_message(c)), escape_markup(body));
   } else if (c.verdict == Verdict::kNotGated) {
-    xml += fmt::format("<skipped message=\"{}\"/>", xml_escape(c.detail));
+    xml += fmt::format("<skipped message=\"{}\"/>", escape_markup(c.detail));
   } else {
-    xml += fmt::format("<system-out>{}</system-out>", xml_escape(failure_message(c)));
+    xml += fmt::format("<system-out>{}</system-out>", escape_markup(failure_message(c)));
   }
   return xml + "</testcase>\n";
 }
@@ -96,8 +70,8 @@ std::string gate_junit(const GateResult& r) {
       "<testsuites name=\"perfadvise gate\" tests=\"{0}\" failures=\"{1}\" skipped=\"{2}\">\n"
       "  <testsuite name=\"perfadvise gate: {3} vs {4}\" tests=\"{0}\" failures=\"{1}\" "
       "skipped=\"{2}\">\n{5}  </testsuite>\n</testsuites>\n",
-      r.checks.size(), failures, skipped, xml_escape(r.candidate_source),
-      xml_escape(r.baseline_source), cases);
+      r.checks.size(), failures, skipped, escape_markup(r.candidate_source),
+      escape_markup(r.baseline_source), cases);
 }
 
 std::string gate_json(const GateResult& r) {

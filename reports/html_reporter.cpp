@@ -10,37 +10,11 @@
 #include "reports/common.h"
 #include "reports/html/assets.h"
 #include "reports/html_data.h"
+#include "reports/markup.h"
 #include "reports/reporters.h"
 
 namespace perfadvise {
 namespace {
-
-std::string escape_html(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 std::string verdict_html(const Analysis& analysis, const std::vector<Finding>& findings) {
   std::string out = "<section id=\"verdict\">";
@@ -51,17 +25,17 @@ std::string verdict_html(const Analysis& analysis, const std::vector<Finding>& f
         "<div class=\"kpis\"><div class=\"who\">{}</div>"
         "<div class=\"kpi\"><b>{}</b><span>step time (median of {} steps)</span></div>"
         "<div class=\"kpi\"><b>{:.0f}%</b><span>GPU busy</span></div>",
-        escape_html(process_label(*p.profile)), v.steps ? format_ms(v.step_ms) : "n/a", v.steps,
+        escape_markup(process_label(*p.profile)), v.steps ? format_ms(v.step_ms) : "n/a", v.steps,
         v.busy_share * 100);
     out += fmt::format("</div><p class=\"steps-by\">Steps: {}</p>",
-                       escape_html(p.steps.description.empty() ? "-" : p.steps.description));
+                       escape_markup(p.steps.description.empty() ? "-" : p.steps.description));
   }
   if (findings.empty()) return out + "<p class=\"none\">No rule matched this run.</p></section>";
   out += "<ol class=\"top\">";
   for (size_t i = 0; i < findings.size() && i < 3; ++i) {
     out += fmt::format(
         "<li><a href=\"#finding-{}\"><span class=\"saving\">-{}/step</span> {}</a></li>", i + 1,
-        format_ms(findings[i].estimated_saving_ms_per_step), escape_html(findings[i].title));
+        format_ms(findings[i].estimated_saving_ms_per_step), escape_markup(findings[i].title));
   }
   return out + "</ol></section>";
 }
@@ -74,11 +48,11 @@ std::string locations_html(const Finding& f) {
   for (const Location& l : f.locations) {
     std::string stack;
     for (const std::string& frame : l.stack)
-      stack += escape_html(frame) + "\n";
+      stack += escape_markup(frame) + "\n";
     out += fmt::format(
         "<tr><td class=\"code\" title=\"{}\">{}<small>{}</small></td><td class=\"code\">{}</td>"
         "<td class=\"num\">{:g}</td><td class=\"num\">{}</td></tr>",
-        stack, escape_html(location_label(l)), escape_html(l.function), escape_html(l.op),
+        stack, escape_markup(location_label(l)), escape_markup(l.function), escape_markup(l.op),
         l.count_per_step, format_ms(l.cost_ms_per_step));
   }
   return out + "</tbody></table>";
@@ -88,7 +62,7 @@ std::string evidence_html(const Finding& f) {
   if (f.evidence_counts.empty()) return "";
   std::string out = "<dl class=\"evidence\">";
   for (const auto& [key, value] : f.evidence_counts) {
-    out += fmt::format("<div><dt>{}</dt><dd>{:g}</dd></div>", escape_html(key), value);
+    out += fmt::format("<div><dt>{}</dt><dd>{:g}</dd></div>", escape_markup(key), value);
   }
   return out + "</dl>";
 }
@@ -104,14 +78,14 @@ std::string finding_html(const Finding& f, size_t number) {
       "<p class=\"links\"><a href=\"#timeline\" class=\"show-in-timeline\" data-finding=\"{i}\">"
       "show in timeline</a> <span class=\"doc\">{doc}</span></p></article>",
       fmt::arg("sev", severity_name(f.severity)), fmt::arg("n", number), fmt::arg("i", number - 1),
-      fmt::arg("rule", escape_html(f.rule_id)), fmt::arg("title", escape_html(f.title)),
+      fmt::arg("rule", escape_markup(f.rule_id)), fmt::arg("title", escape_markup(f.title)),
       fmt::arg("saving", format_ms(f.estimated_saving_ms_per_step)),
-      fmt::arg("locations", locations_html(f)), fmt::arg("fix", escape_html(f.fix)),
+      fmt::arg("locations", locations_html(f)), fmt::arg("fix", escape_markup(f.fix)),
       fmt::arg("step", format_ms(f.step_time_ms)),
-      fmt::arg("method", escape_html(f.estimate_method)),
+      fmt::arg("method", escape_markup(f.estimate_method)),
       fmt::arg("conf", confidence_name(f.confidence)),
       fmt::arg("cost", format_ms(f.cost_ms_per_step)), fmt::arg("evidence", evidence_html(f)),
-      fmt::arg("doc", escape_html(f.doc)));
+      fmt::arg("doc", escape_markup(f.doc)));
 }
 
 std::string body_html(const Analysis& analysis) {
@@ -155,7 +129,7 @@ class HtmlReporter final : public Reporter {
     std::string title =
         options.input_path.empty() ? "perfadvise report" : "perfadvise: " + options.input_path;
     std::string data = escape_json_for_script(dump_json(html_data(analysis, options)));
-    std::string header = escape_html(title);
+    std::string header = escape_markup(title);
     std::string version = fmt::format("perfadvise {}", kToolVersion);
     std::string body = body_html(analysis);
     PA_TRY(write_page(html_assets::kTemplate,

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "reports/common.h"
+#include "reports/markup.h"
 #include "reports/reporters.h"
 
 namespace perfadvise {
@@ -13,16 +14,8 @@ std::string md(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (char c : text) {
+    if (append_markup_entity(out, c)) continue;
     switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
       case '|':
         out += "&#124;";
         break;

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "reports/markup.h"
 #include "reports/paths.h"
 #include "reports/progress.h"
 #include "reports/reporter.h"
@@ -186,4 +187,13 @@ TEST_CASE("progress bar renders a bounded bar and stays silent for quick work") 
     CHECK_FALSE(quick.shown());
   }
   std::fclose(sink);
+}
+
+TEST_CASE("markup escaping: one entity table for HTML, Markdown and JUnit XML") {
+  CHECK(escape_markup("a<b>&\"c'") == "a&lt;b&gt;&amp;&quot;c&#39;");
+  // Control characters XML 1.0 forbids are dropped; tab and newline stay.
+  CHECK(escape_markup(std::string("x\x01y\tz\n", 6)) == "xy\tz\n");
+  std::string out;
+  CHECK_FALSE(append_markup_entity(out, '|'));
+  CHECK(out.empty());
 }
