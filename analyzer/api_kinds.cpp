@@ -100,6 +100,34 @@ bool is_blocking_sync(ApiKind kind) {
          kind == ApiKind::kEventSync;
 }
 
+const char* sync_kind_name(ApiKind kind) {
+  switch (kind) {
+    case ApiKind::kStreamSync:
+      return "stream";
+    case ApiKind::kDeviceSync:
+      return "device";
+    case ApiKind::kEventSync:
+      return "event";
+    case ApiKind::kMemcpySync:
+      return "memcpy";
+    default:
+      return nullptr;
+  }
+}
+
+const char* sync_kind_name(SyncType type) {
+  switch (type) {
+    case SyncType::kEventSynchronize:
+      return "event";
+    case SyncType::kStreamSynchronize:
+      return "stream";
+    case SyncType::kContextSynchronize:
+      return "device";
+    default:
+      return nullptr;
+  }
+}
+
 std::vector<ApiKind> classify_api_names(const Profile& profile) {
   std::vector<ApiKind> kinds(profile.strings.size(), ApiKind::kOther);
   std::vector<bool> seen(profile.strings.size(), false);

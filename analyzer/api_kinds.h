@@ -36,6 +36,12 @@ ApiKind classify_api(std::string_view name);
 /// True for kinds that block the calling host thread until GPU work finishes.
 bool is_blocking_sync(ApiKind kind);
 
+/// The words StepMetrics::syncs_by_kind and the gate's sync sites count syncs by: "stream",
+/// "device", "event", "memcpy"; nullptr for anything that is not a sync.
+const char* sync_kind_name(ApiKind kind);
+/// The same for a SYNCHRONIZATION record (profiles without API records).
+const char* sync_kind_name(SyncType type);
+
 /// Classifies every string of a profile's string table once, so that per-call lookups are a
 /// vector index: kinds[call.name].
 std::vector<ApiKind> classify_api_names(const Profile& profile);

@@ -78,21 +78,6 @@ void add_kernels(const MetricInputs& in, const Step& step, StepMetrics& m) {
   }
 }
 
-const char* sync_kind_name(ApiKind kind) {
-  switch (kind) {
-    case ApiKind::kStreamSync:
-      return "stream";
-    case ApiKind::kDeviceSync:
-      return "device";
-    case ApiKind::kEventSync:
-      return "event";
-    case ApiKind::kMemcpySync:
-      return "memcpy";
-    default:
-      return nullptr;
-  }
-}
-
 void add_api_calls(const MetricInputs& in, const Step& step, StepMetrics& m, bool has_launch_api) {
   auto [first, last] = rows_in(in.profile.api_calls, step.start, step.end);
   for (size_t i = first; i < last; ++i) {
@@ -110,19 +95,7 @@ void add_api_calls(const MetricInputs& in, const Step& step, StepMetrics& m, boo
 void add_sync_records(const MetricInputs& in, const Step& step, StepMetrics& m) {
   auto [first, last] = rows_in(in.profile.syncs, step.start, step.end);
   for (size_t i = first; i < last; ++i) {
-    switch (in.profile.syncs[i].type) {
-      case SyncType::kStreamSynchronize:
-        ++m.syncs_by_kind["stream"];
-        break;
-      case SyncType::kContextSynchronize:
-        ++m.syncs_by_kind["device"];
-        break;
-      case SyncType::kEventSynchronize:
-        ++m.syncs_by_kind["event"];
-        break;
-      default:
-        break;
-    }
+    if (const char* name = sync_kind_name(in.profile.syncs[i].type)) ++m.syncs_by_kind[name];
   }
 }
 

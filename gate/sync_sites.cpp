@@ -9,36 +9,6 @@
 namespace perfadvise::gate {
 namespace {
 
-/// The kind names of StepMetrics::syncs_by_kind (analyzer/metrics.cpp), so that a sync count
-/// and the sites behind it use the same words.
-const char* sync_kind(ApiKind kind) {
-  switch (kind) {
-    case ApiKind::kStreamSync:
-      return "stream";
-    case ApiKind::kDeviceSync:
-      return "device";
-    case ApiKind::kEventSync:
-      return "event";
-    case ApiKind::kMemcpySync:
-      return "memcpy";
-    default:
-      return nullptr;
-  }
-}
-
-const char* sync_kind(SyncType type) {
-  switch (type) {
-    case SyncType::kEventSynchronize:
-      return "event";
-    case SyncType::kStreamSynchronize:
-      return "stream";
-    case SyncType::kContextSynchronize:
-      return "device";
-    default:
-      return nullptr;
-  }
-}
-
 bool inside_steps(TimeNs time, const std::vector<Step>& steps) {
   auto after = std::upper_bound(steps.begin(), steps.end(), time,
                                 [](TimeNs t, const Step& s) { return t < s.start; });
@@ -78,14 +48,14 @@ std::vector<SyncSite> find_sync_sites(const Profile& profile, const std::vector<
   // As the analyzer counts them: blocking API calls, or the sync records of a profile that
   // has no API calls.
   for (const ApiCall& call : profile.api_calls) {
-    const char* kind = call.name < kinds.size() ? sync_kind(kinds[call.name]) : nullptr;
+    const char* kind = call.name < kinds.size() ? sync_kind_name(kinds[call.name]) : nullptr;
     if (kind == nullptr || !inside_steps(call.start, steps)) continue;
     count(site_of(resolver, call.correlation_id, normalize_api_name(profile.strings[call.name]),
                   kind));
   }
   if (profile.api_calls.empty()) {
     for (const Sync& s : profile.syncs) {
-      const char* kind = sync_kind(s.type);
+      const char* kind = sync_kind_name(s.type);
       if (kind == nullptr || !inside_steps(s.start, steps)) continue;
       count(site_of(resolver, s.correlation_id, "", kind));
     }
