@@ -1,8 +1,6 @@
 // GPU tests of the collector through `perfadvise run` (label gpu; skipped with exit code 77 and
 // a loud line where there is no GPU). Paths can be overridden from the environment so a build
-// carried to the GPU machine runs from wherever the tree lands:
-//   PERFADVISE_CLI, PERFADVISE_GPU_BIN (plain_cuda), PERFADVISE_GPU_SRC (the .py scripts),
-//   PERFADVISE_GPU_OUT (keep run directories there, e.g. to commit them as samples).
+// carried to the GPU machine runs from wherever the tree lands (tests/gpu/gpu_test_support.h).
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
@@ -22,17 +20,13 @@
 #include <nlohmann/json.hpp>
 
 #include "profile/reader.h"
-#include "tests/support/temp_dir.h"
+#include "tests/gpu/gpu_test_support.h"
 
 using namespace perfadvise;
+using namespace perfadvise::testing;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string env_or(const char* name, const std::string& fallback) {
-  const char* value = std::getenv(name);
-  return value != nullptr && *value != '\0' ? value : fallback;
-}
 
 std::string cli() {
   return env_or("PERFADVISE_CLI", PERFADVISE_CLI);
@@ -42,28 +36,6 @@ std::string gpu_bin() {
 }
 std::string gpu_src() {
   return env_or("PERFADVISE_GPU_SRC", PERFADVISE_GPU_SRC_DIR);
-}
-
-/// A run directory: under PERFADVISE_GPU_OUT when set (kept), else under a temp dir.
-std::string run_dir(const std::string& name) {
-  static testing::TempDir temp;
-  const std::string root = env_or("PERFADVISE_GPU_OUT", temp.path().string());
-  const std::string dir = root + "/" + name;
-  fs::remove_all(dir);
-  return dir;
-}
-
-int shell(const std::string& command) {
-  INFO(command);
-  const int status = std::system(command.c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-Profile only_profile(const std::string& dir) {
-  auto profiles = load_profiles(dir);
-  REQUIRE(profiles.ok());
-  REQUIRE(profiles->size() == 1);
-  return std::move(profiles->front());
 }
 
 std::string base_name(const std::string& path) {
@@ -94,12 +66,7 @@ void check_sync_lines(const Profile& p, const std::string& expect_file) {
 }  // namespace
 
 // Runs before Catch's main: without a GPU the whole binary is skipped (CTest: exit code 77).
-[[maybe_unused]] const bool kHaveGpu = [] {
-  if (fs::exists("/dev/nvidia0") || std::system("nvidia-smi -L > /dev/null 2>&1") == 0) return true;
-  std::printf("SKIPPED: no GPU (no /dev/nvidia0, no nvidia-smi): GPU tests not run\n");
-  std::fflush(stdout);
-  std::_Exit(77);
-}();
+[[maybe_unused]] const bool kHaveGpu = testing::require_gpu_or_skip();
 
 TEST_CASE("plain CUDA program: exact kernels, copies, memsets, syncs and call sites") {
   const std::string dir = run_dir("plain_cuda");

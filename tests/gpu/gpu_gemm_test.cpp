@@ -1,43 +1,22 @@
 // GPU tests of operator context (label gpu; skipped with exit code 77 where there is no GPU):
 // GEMM arguments recorded by libperfadvise_gemm.so and linked to their kernels, PyTorch op
 // ranges (--torch-ops) around every kernel, and sampled kernel lines (--kernel-lines).
-// Same environment overrides as gpu_collector_test: PERFADVISE_CLI, PERFADVISE_GPU_SRC,
-// PERFADVISE_GPU_OUT.
+// Same environment overrides as gpu_collector_test (tests/gpu/gpu_test_support.h).
 #include <catch2/catch.hpp>
 
-#include <sys/wait.h>
-
-#include <cstdlib>
 #include <filesystem>
 #include <set>
 #include <string>
 
 #include "profile/launch_context.h"
 #include "profile/reader.h"
-#include "tests/support/temp_dir.h"
+#include "tests/gpu/gpu_test_support.h"
 
 using namespace perfadvise;
+using namespace perfadvise::testing;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string env_or(const char* name, const std::string& fallback) {
-  const char* value = std::getenv(name);
-  return value != nullptr && *value != '\0' ? value : fallback;
-}
-
-std::string run_dir(const std::string& name) {
-  static testing::TempDir temp;
-  const std::string dir = env_or("PERFADVISE_GPU_OUT", temp.path().string()) + "/" + name;
-  fs::remove_all(dir);
-  return dir;
-}
-
-int shell(const std::string& command) {
-  INFO(command);
-  const int status = std::system(command.c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
 
 Profile record(const std::string& name, const std::string& flags) {
   const std::string dir = run_dir(name);
@@ -45,10 +24,7 @@ Profile record(const std::string& name, const std::string& flags) {
   const std::string src = env_or("PERFADVISE_GPU_SRC", PERFADVISE_GPU_SRC_DIR);
   REQUIRE(shell("timeout 300 " + cli + " run -o " + dir + " " + flags + " -- python3 " + src +
                 "/gemm_shapes.py --steps 5") == 0);
-  auto profiles = load_profiles(dir);
-  REQUIRE(profiles.ok());
-  REQUIRE(profiles->size() == 1);
-  return std::move(profiles->front());
+  return only_profile(dir);
 }
 
 /// The recorded GEMMs with these dimensions (in either order of m and n: cuBLAS is column-major,
@@ -73,12 +49,7 @@ std::vector<uint32_t> kernels_of(const Profile& p, uint32_t g) {
 
 }  // namespace
 
-[[maybe_unused]] const bool kHaveGpu = [] {
-  if (fs::exists("/dev/nvidia0") || std::system("nvidia-smi -L > /dev/null 2>&1") == 0) return true;
-  std::printf("SKIPPED: no GPU (no /dev/nvidia0, no nvidia-smi): GPU tests not run\n");
-  std::fflush(stdout);
-  std::_Exit(77);
-}();
+[[maybe_unused]] const bool kHaveGpu = testing::require_gpu_or_skip();
 
 TEST_CASE("nn.Linear(1024, 49): m/n/k recorded and linked to its kernel; op ranges; lines") {
   const Profile p = record("gemm_shapes", "--torch-op-shapes --kernel-lines 1");
