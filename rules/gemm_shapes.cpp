@@ -105,29 +105,17 @@ std::string gemm_description(const Profile& p, uint32_t k, const std::string& fa
 }
 
 SiteGroups group_by_gemm(const RuleContext& c, const std::function<bool(uint32_t)>& pick) {
-  struct Acc {
-    uint64_t count = 0;
-    TimeNs time = 0;
-    std::vector<EventRef> events;
-    SampledLine line;
-  };
   const Profile& p = c.profile();
-  std::map<std::string, Acc> by_label;
+  std::map<std::string, KernelGroup> by_label;
   for (uint32_t k = 0; k < p.kernels.size(); ++k) {
     if (!c.kernel_in_steps(k) || !pick(k)) continue;
-    Acc& acc = by_label[gemm_description(p, k, short_kernel_name(p.strings[p.kernels[k].name]))];
-    ++acc.count;
-    acc.time += p.kernels[k].end - p.kernels[k].start;
-    if (acc.events.size() < kMaxEvidenceEvents) acc.events.push_back({EventRef::Table::kKernel, k});
-    acc.line.add(p, k);
+    const std::string label =
+        gemm_description(p, k, short_kernel_name(p.strings[p.kernels[k].name]));
+    by_label[label].add(p, k, p.kernels[k].end - p.kernels[k].start);
   }
   SiteGroups groups;
-  for (auto& [label, acc] : by_label) {
-    Location loc;
-    loc.op = label;
-    acc.line.apply_to(p, loc);
-    groups.add_many(label, loc, acc.count, acc.time, 0, acc.events);
-  }
+  for (const auto& [label, group] : by_label)
+    group.add_to(groups, p, label);
   return groups;
 }
 

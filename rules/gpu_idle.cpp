@@ -81,33 +81,20 @@ class GpuIdleRule final : public Rule {
  private:
   // The kernels the GPU waited for most often: what runs right after the idle gaps.
   static void add_idle_locations(const RuleContext& c, Finding& f) {
-    struct Acc {
-      uint64_t count = 0;
-      TimeNs idle = 0;
-      std::vector<EventRef> events;
-      SampledLine line;  // where the kernel the GPU waited for was launched
-    };
     const Profile& p = c.profile();
-    std::unordered_map<StringId, Acc> by_name;  // one Location per kernel name, not per gap
+    // One location per kernel name, not per gap; its line: where that kernel was launched.
+    std::unordered_map<StringId, KernelGroup> by_name;
     TimeNs busy_until = INT64_MIN;
     for (uint32_t i = 0; i < p.kernels.size(); ++i) {
       const Kernel& k = p.kernels[i];
       const TimeNs gap = busy_until == INT64_MIN ? 0 : k.start - busy_until;
       busy_until = std::max(busy_until, k.end);
       if (gap <= 0 || !c.kernel_in_steps(i)) continue;
-      Acc& acc = by_name[k.name];
-      ++acc.count;
-      acc.idle += gap;
-      if (acc.events.size() < kMaxEvidenceEvents)
-        acc.events.push_back({EventRef::Table::kKernel, i});
-      acc.line.add(p, i);
+      by_name[k.name].add(p, i, gap);
     }
     SiteGroups groups;
-    for (const auto& [name, acc] : by_name) {
-      Location loc;
-      loc.op = "idle before " + short_kernel_name(p.strings[name]);
-      acc.line.apply_to(p, loc);
-      groups.add_many(loc.op, loc, acc.count, acc.idle, 0, acc.events);
+    for (const auto& [name, group] : by_name) {
+      group.add_to(groups, p, "idle before " + short_kernel_name(p.strings[name]));
     }
     groups.fill(f, c.step_count());
     if (f.locations.size() > 8) f.locations.resize(8);

@@ -69,20 +69,27 @@ void SiteGroups::fill(Finding& finding, double steps) const {
   finding.evidence_counts["locations"] = double(sites_.size());
 }
 
-void SampledLine::add(const Profile& p, uint32_t kernel) {
+void KernelGroup::add(const Profile& p, uint32_t kernel, TimeNs cost) {
+  ++count_;
+  cost_ += cost;
+  if (events_.size() < kMaxEvidenceEvents) events_.push_back({EventRef::Table::kKernel, kernel});
   const uint32_t site = p.call_site_by_correlation.find(p.kernels[kernel].correlation_id);
   if (site == CorrelationIndex::kNone || p.call_sites[site].user_frame == 0) return;
   ++launches_by_frame_[p.call_sites[site].user_frame - 1];
 }
 
-void SampledLine::apply_to(const Profile& p, Location& location) const {
+void KernelGroup::add_to(SiteGroups& groups, const Profile& p, std::string op) const {
+  Location location;
+  location.op = std::move(op);
   auto top = std::max_element(launches_by_frame_.begin(), launches_by_frame_.end(),
                               [](const auto& a, const auto& b) { return a.second < b.second; });
-  if (top == launches_by_frame_.end()) return;
-  const Frame& f = p.frames[top->first];
-  location.file = p.strings[f.file];
-  location.line = f.line;
-  location.function = p.strings[f.function];
+  if (top != launches_by_frame_.end()) {
+    const Frame& f = p.frames[top->first];
+    location.file = p.strings[f.file];
+    location.line = f.line;
+    location.function = p.strings[f.function];
+  }
+  groups.add_many(location.op, location, count_, cost_, 0, events_);
 }
 
 Severity severity_for_share(double share) {

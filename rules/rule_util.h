@@ -49,16 +49,21 @@ class SiteGroups {
   TimeNs cost_ = 0, saving_ = 0;
 };
 
-/// The Python line that most of a kernel group's sampled launches came from (`perfadvise run
-/// --kernel-lines N` captures the stack of one launch in N): a group of many launches names its
-/// line even though most of its launches were not sampled.
-class SampledLine {
+/// Kernels that become one location (one kernel name, one GEMM, ...): how many, what they
+/// cost, a bounded sample as evidence, and the Python line most of their sampled launches came
+/// from (`perfadvise run --kernel-lines N` captures the stack of one launch in N), so that a
+/// group of many launches names its line although most of them were not sampled.
+class KernelGroup {
  public:
-  void add(const Profile& p, uint32_t kernel);
-  /// Sets the location's file, line and function when any launch of the group was sampled.
-  void apply_to(const Profile& p, Location& location) const;
+  void add(const Profile& p, uint32_t kernel, TimeNs cost);
+  /// Adds the group to `groups` as a location with this op, keyed by the op: two groups of one
+  /// line stay two locations.
+  void add_to(SiteGroups& groups, const Profile& p, std::string op) const;
 
  private:
+  uint64_t count_ = 0;
+  TimeNs cost_ = 0;
+  std::vector<EventRef> events_;
   std::map<uint32_t, uint32_t> launches_by_frame_;  // user frame index -> sampled launches
 };
 
@@ -109,30 +114,17 @@ struct KernelGroups {
 template <typename Pick>
 KernelGroups group_kernels(const RuleContext& c, Pick pick) {
   // Accumulate per kernel name first: one Location per distinct name, not per kernel.
-  struct Acc {
-    uint64_t count = 0;
-    TimeNs time = 0;
-    std::vector<EventRef> events;
-    SampledLine line;
-  };
   const Profile& p = c.profile();
-  std::unordered_map<StringId, Acc> by_name;
+  std::unordered_map<StringId, KernelGroup> by_name;
   KernelGroups out;
   for (uint32_t i = 0; i < p.kernels.size(); ++i) {
     const Kernel& k = p.kernels[i];
     if (!c.kernel_in_steps(i) || !pick(k)) continue;
-    Acc& acc = by_name[k.name];
-    ++acc.count;
-    acc.time += k.end - k.start;
-    if (acc.events.size() < kMaxEvidenceEvents) acc.events.push_back({EventRef::Table::kKernel, i});
-    acc.line.add(p, i);
+    by_name[k.name].add(p, i, k.end - k.start);
     out.total += k.end - k.start;
   }
-  for (auto& [name, acc] : by_name) {
-    Location loc;
-    loc.op = short_kernel_name(p.strings[name]);
-    acc.line.apply_to(p, loc);
-    out.groups.add_many(loc.op, loc, acc.count, acc.time, 0, acc.events);
+  for (const auto& [name, group] : by_name) {
+    group.add_to(out.groups, p, short_kernel_name(p.strings[name]));
   }
   return out;
 }
