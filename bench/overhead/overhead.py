@@ -47,7 +47,6 @@ VARIANTS = {
     "kernel-lines-16": ["--kernel-lines", "16"],
 }
 DEFAULT_VARIANTS = ["plain", "perfadvise", "torch.profiler"]
-CPUS = ""  # --cpus
 
 
 def perfadvise_cli():
@@ -67,7 +66,7 @@ def traced(command, run_dir, launcher, flags=()):
     return command, env
 
 
-def run_once(workload, variant, run_dir, launcher="cli"):
+def run_once(workload, variant, run_dir, launcher="cli", cpus=""):
     script, metric = WORKLOADS[workload]
     command = [sys.executable] + script
     env = None
@@ -75,8 +74,8 @@ def run_once(workload, variant, run_dir, launcher="cli"):
         command, env = traced(command, run_dir, launcher, VARIANTS[variant])
     elif variant == "torch.profiler":
         command = command + ["--torch-profiler"]
-    if CPUS:  # the same cores for every run: a process that lands elsewhere drifts
-        command = ["taskset", "-c", CPUS] + command
+    if cpus:  # the same cores for every run: a process that lands elsewhere drifts
+        command = ["taskset", "-c", cpus] + command
     done = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)
     for line in done.stdout.splitlines():
         if line.startswith("RESULT "):
@@ -100,7 +99,7 @@ def profile_stats(run_dir):
     return stats
 
 
-def measure(pairs, scratch, launcher, workloads, variants, baseline):
+def measure(pairs, scratch, launcher, workloads, variants, baseline, cpus):
     rows = []
     for workload in workloads:
         times = {variant: [] for variant in variants}
@@ -108,7 +107,7 @@ def measure(pairs, scratch, launcher, workloads, variants, baseline):
             shift = round_index % len(variants)
             for variant in variants[shift:] + variants[:shift]:
                 run_dir = os.path.join(scratch, f"{workload}-{round_index}-{variant}")
-                times[variant].append(run_once(workload, variant, run_dir, launcher))
+                times[variant].append(run_once(workload, variant, run_dir, launcher, cpus))
             print(f"  {workload} round {round_index + 1}: " + ", ".join(
                 f"{v} {times[v][-1]:.2f}" for v in variants), flush=True)
         for variant in variants:
@@ -133,8 +132,6 @@ def main():
     parser.add_argument("--cpus", default="",
                         help="run every variant under `taskset -c CPUS` (e.g. 2-5)")
     args = parser.parse_args()
-    global CPUS
-    CPUS = args.cpus
     WORKLOADS["decode_loop"] = (["tests/gpu/decode_loop.py", "--tokens", str(args.decode_tokens),
                                  "--window", str(max(1, args.decode_tokens // 8))],
                                 "median_ms_per_token")
@@ -143,7 +140,8 @@ def main():
         parser.error("--variants must name known variants and include --baseline")
     with tempfile.TemporaryDirectory() as scratch:
         workloads = args.workloads.split(",")
-        rows = (measure(args.pairs, scratch, args.launcher, workloads, variants, args.baseline)
+        rows = (measure(args.pairs, scratch, args.launcher, workloads, variants, args.baseline,
+                        args.cpus)
                 if args.pairs > 0 else [])
         print(f"\nOverhead, {args.pairs} rounds (each variant vs the {args.baseline} run of its "
               "round)")

@@ -52,7 +52,7 @@ TEST_CASE("samples: FP32-GEMM on Swin fp32 reports each GEMM's shape and type") 
     INFO(loc.op);
     CHECK(contains(loc.op, "fp32 m="));
   }
-  CHECK(findings_of(swin, "GEMM-ALIGNMENT").empty() == false);  // fp32 window GEMMs: 49 % 4
+  CHECK_FALSE(findings_of(swin, "GEMM-ALIGNMENT").empty());  // fp32 window GEMMs: 49 % 4
 }
 
 TEST_CASE("samples: kernel findings name the op and the sampled Python line") {
