@@ -130,6 +130,11 @@ void register_run(CLI::App& app, Action& action) {
   cmd->add_option("--kernel-lines", options.kernel_lines,
                   "Record the Python stack of one kernel launch in N per thread (0: off)")
       ->check(CLI::Range(0, 1 << 20));
+  cmd->add_option("--launch-detail", options.launch_detail,
+                  "sampled (default): launch API records, GEMM shapes and kernel lines for the "
+                  "first 10 s, then 1 s in every 5 s, about 1 us less per launch; all: every "
+                  "launch")
+      ->check(CLI::IsMember({"sampled", "all"}));
   cmd->add_option("COMMAND", options.command, "The program and its arguments, after --")
       ->required();
   cmd->callback([&action] {
@@ -142,6 +147,8 @@ void register_run(CLI::App& app, Action& action) {
     if (options.overhead_of == "kernel-lines" && options.kernel_lines == 0) {
       throw CLI::ValidationError("--overhead-of kernel-lines", "needs --kernel-lines N");
     }
+    // Measuring one capture alone needs it on throughout, not only in the sampled windows.
+    if (options.overhead_of != "recording") options.launch_detail = "all";
     options.overhead_window_ms = measure_overhead ? overhead_window_ms : 0;
     options.gemm_shapes = !no_gemm_shapes;
     options.torch_ops = torch_op_shapes ? "shapes" : torch_ops ? "names" : "";

@@ -11,8 +11,10 @@
 #include <vector>
 
 #include "collector/cupti_check.h"
+#include "collector/launch_cbids.h"
 #include "collector/process_info.h"
 #include "collector/recording_state.h"
+#include "collector/window_schedule.h"
 
 namespace perfadvise::collector {
 namespace {
@@ -173,6 +175,26 @@ void configure_activity(CUpti_BuffersCallbackRequestFunc requested,
   PA_CUPTI(cuptiActivityEnableAllSyncRecords(0));
 }
 
+namespace {
+
+// Launch API records cost about 1 us per launch (docs/collector-gpu-results.md); with the kinds
+// on and only these cbids off, a launch costs 0.3 us. Enabling a kind resets its cbids.
+void apply_launch_records(ApiRecords api, bool on) noexcept {
+  const uint8_t enable = on ? 1 : 0;
+  if (api != ApiRecords::kNone) {
+    for (CUpti_CallbackId cbid : kRuntimeLaunchCbids) {
+      PA_CUPTI(cuptiActivityEnableRuntimeApi(cbid, enable));
+    }
+  }
+  if (api == ApiRecords::kRuntimeAndDriver) {
+    for (CUpti_CallbackId cbid : kDriverLaunchCbids) {
+      PA_CUPTI(cuptiActivityEnableDriverApi(cbid, enable));
+    }
+  }
+}
+
+}  // namespace
+
 void set_recording(bool on) noexcept {
   if (!on) recording_flag().store(false, std::memory_order_relaxed);
   const ApiRecords api = api_records_from_env();
@@ -196,7 +218,12 @@ void set_recording(bool on) noexcept {
       PA_CUPTI(cuptiActivityEnableDriverApi(cbid, 0));
     }
   }
+  if (!launch_detail()) apply_launch_records(api, false);
   recording_flag().store(true, std::memory_order_relaxed);
+}
+
+void set_launch_records(bool on) noexcept {
+  if (recording()) apply_launch_records(api_records_from_env(), on);
 }
 
 Provenance make_provenance(pid_t pid) {
@@ -221,6 +248,9 @@ std::map<std::string, std::string> collector_meta(size_t buffer_bytes) {
   meta["collector.api_records"] = api == ApiRecords::kNone      ? "none"
                                   : api == ApiRecords::kRuntime ? "runtime"
                                                                 : "runtime+driver";
+  const auto launch_detail = launch_detail_schedule(std::getenv("PERFADVISE_LAUNCH_DETAIL"),
+                                                    std::getenv("PERFADVISE_LAUNCH_DETAIL_MS"));
+  meta["collector.launch_detail"] = launch_detail ? "sampled: " + describe(*launch_detail) : "all";
   if (const char* local_rank = std::getenv("LOCAL_RANK")) meta["local_rank"] = local_rank;
   if (const char* world = std::getenv("WORLD_SIZE")) meta["world_size"] = world;
   if (const char* steps = std::getenv("PERFADVISE_STEPS")) meta["steps_regex"] = steps;

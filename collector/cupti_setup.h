@@ -29,12 +29,17 @@ void configure_activity(CUpti_BuffersCallbackRequestFunc requested,
 /// Switches the costly kinds (kernels, copies, memsets, syncs, API records) on or off, the
 /// noisy-cbid filter included. MARKER (NVTX), OVERHEAD and STREAM stay on: `--measure-overhead`
 /// times steps by their NVTX ranges while recording is off. Also sets recording_state.h's flag.
+/// Launch API records follow recording_state.h's launch_detail().
 void set_recording(bool on) noexcept;
+
+/// Switches the launch API records alone (kernel-launch cbids of both domains); the other API
+/// records stay on. Does nothing while recording is off: set_recording(true) applies it.
+void set_launch_records(bool on) noexcept;
 
 /// Provenance of this process's profile (time origin = CUPTI's clock now).
 Provenance make_provenance(pid_t pid);
 
-/// Extra meta rows: libcupti path, buffer size, the --steps regex from the launcher.
+/// Extra meta rows: libcupti path, buffer size, launch detail, the --steps regex from the launcher.
 std::map<std::string, std::string> collector_meta(size_t buffer_bytes);
 
 }  // namespace perfadvise::collector

@@ -18,17 +18,18 @@
 #include <cstdlib>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "collector/buffer_pool.h"
+#include "collector/capture_windows.h"
 #include "collector/cupti_check.h"
 #include "collector/cupti_setup.h"
 #include "collector/gemm_capture.h"
 #include "collector/log.h"
 #include "collector/process_info.h"
 #include "collector/python_stack.h"
-#include "collector/recording_windows.h"
 #include "collector/sync_sites.h"
 #include "collector/writer_thread.h"
 
@@ -49,7 +50,8 @@ struct Collector {
   std::atomic<bool> stopping{false};
   std::thread flush_thread;
   int wake_pipe[2] = {-1, -1};
-  RecordingWindows* windows = nullptr;  // only with --measure-overhead; used by the flush thread
+  // Used by the flush thread: --measure-overhead's windows, the sampled launch detail's.
+  std::vector<CaptureWindows*> windows;
 };
 
 // Leaked on purpose: no static destructor may run while CUDA or the application still calls in.
@@ -96,7 +98,8 @@ void shut_down(bool on_flush_thread) {
     (void)ignored;
     g_collector->flush_thread.join();
   }
-  if (g_collector->windows != nullptr) g_collector->windows->finish();
+  for (CaptureWindows* w : g_collector->windows)
+    w->finish();
   PA_CUPTI(cuptiActivityFlushAll(CUPTI_ACTIVITY_FLAG_FLUSH_FORCED));
   const bool closed = g_collector->writer->stop(kCloseTimeout);
   write_marker(closed && g_collector->writer->healthy() ? "closed" : "failed");
@@ -159,8 +162,8 @@ void flush_loop() noexcept {
     while (!g_collector->stopping.load()) {
       const auto now = std::chrono::steady_clock::now();
       auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_flush - now);
-      if (g_collector->windows != nullptr) {
-        wait = std::min(wait, g_collector->windows->until_next_switch(now));
+      for (CaptureWindows* w : g_collector->windows) {
+        wait = std::min(wait, w->until_next_switch(now));
       }
       const int ready = poll(&wake, 1, static_cast<int>(std::max<int64_t>(wait.count(), 0)));
       if (ready > 0) {
@@ -176,9 +179,8 @@ void flush_loop() noexcept {
         return;
       }
       if (g_collector->stopping.load()) return;
-      if (g_collector->windows != nullptr) {
-        g_collector->windows->tick(std::chrono::steady_clock::now());
-      }
+      for (CaptureWindows* w : g_collector->windows)
+        w->tick(std::chrono::steady_clock::now());
       if (std::chrono::steady_clock::now() >= next_flush) {
         PA_CUPTI(cuptiActivityFlushAll(0));
         next_flush = std::chrono::steady_clock::now() + kFlushInterval;
@@ -254,9 +256,12 @@ void initialize() {
   init_python_stack();  // symbol lookups now, not inside the first captured CUDA call
   configure_activity(buffer_requested, buffer_completed);
   enable_sync_callbacks(subscriber);
-  if (auto window = RecordingWindows::window_from_env()) {
-    c->windows =
-        new RecordingWindows(*window, RecordingWindows::overhead_of_from_env(), *c->writer);
+  if (auto schedule = overhead_schedule(std::getenv("PERFADVISE_OVERHEAD_WINDOW_MS"))) {
+    c->windows.push_back(new CaptureWindows(*schedule, overhead_of_from_env(), *c->writer));
+  }
+  if (auto schedule = launch_detail_schedule(std::getenv("PERFADVISE_LAUNCH_DETAIL"),
+                                             std::getenv("PERFADVISE_LAUNCH_DETAIL_MS"))) {
+    c->windows.push_back(new CaptureWindows(*schedule, Switched::kLaunchDetail, *c->writer));
   }
   c->flush_thread = std::thread(flush_loop);
   install_signal_handlers();

@@ -10,6 +10,8 @@
 #include <utility>
 
 #include "collector/cupti_check.h"  // cupti.h brings the generated *_params structs
+#include "collector/launch_cbids.h"
+#include "collector/recording_state.h"
 #include "collector/work_item.h"
 #include "collector/writer_thread.h"
 
@@ -33,29 +35,6 @@ thread_local bool t_alias_driver_calls = false;
 uint32_t g_launch_sample_every = 0;             // set before callbacks are enabled
 CUpti_SubscriberHandle g_subscriber = nullptr;  // for set_launch_callbacks()
 thread_local uint32_t t_launches = 0;
-
-constexpr std::array<CUpti_CallbackId, 6> kRuntimeLaunchCbids{
-    CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernel_v7000,
-    CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernel_ptsz_v7000,
-    CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernelExC_v11060,
-    CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernelExC_ptsz_v11060,
-    CUPTI_RUNTIME_TRACE_CBID___cudaLaunchKernel_v13000,
-    CUPTI_RUNTIME_TRACE_CBID___cudaLaunchKernel_ptsz_v13000,
-};
-// cuBLAS, Triton and the CUDA runtime's own kernels come through the driver.
-constexpr std::array<CUpti_CallbackId, 4> kDriverLaunchCbids{
-    CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel,
-    CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel_ptsz,
-    CUPTI_DRIVER_TRACE_CBID_cuLaunchKernelEx,
-    CUPTI_DRIVER_TRACE_CBID_cuLaunchKernelEx_ptsz,
-};
-
-template <size_t N>
-bool contains(const std::array<CUpti_CallbackId, N>& cbids, CUpti_CallbackId cbid) {
-  for (CUpti_CallbackId c : cbids)
-    if (c == cbid) return true;
-  return false;
-}
 
 uint32_t launch_sample_every_from_env() {
   const char* value = std::getenv("PERFADVISE_KERNEL_LINES");
@@ -194,12 +173,12 @@ bool enable_sync_callbacks(CUpti_SubscriberHandle subscriber) noexcept {
   // Callbacks on every launch cost even when the launch is not sampled: only on request.
   g_launch_sample_every = launch_sample_every_from_env();
   g_subscriber = subscriber;
-  return ok && set_launch_callbacks(true);
+  return ok && update_launch_callbacks();
 }
 
-bool set_launch_callbacks(bool on) noexcept {
+bool update_launch_callbacks() noexcept {
   if (g_launch_sample_every == 0 || g_subscriber == nullptr) return true;
-  const uint32_t enable = on ? 1 : 0;
+  const uint32_t enable = kernel_lines_on() ? 1 : 0;
   bool ok = true;
   for (CUpti_CallbackId cbid : kRuntimeLaunchCbids) {
     ok &= PA_CUPTI(cuptiEnableCallback(enable, g_subscriber, CUPTI_CB_DOMAIN_RUNTIME_API, cbid));

@@ -18,9 +18,9 @@ void set_capture_sink(WriterThread* writer) noexcept;
 /// PERFADVISE_KERNEL_LINES=N for kernel launches, one in N of which gets its stack captured.
 bool enable_sync_callbacks(CUpti_SubscriberHandle subscriber) noexcept;
 
-/// Switches the sampled-launch callbacks on or off (`--measure-overhead` pauses them with the
-/// activity kinds). Does nothing without PERFADVISE_KERNEL_LINES.
-bool set_launch_callbacks(bool on) noexcept;
+/// Enables the sampled-launch callbacks when recording_state.h's kernel_lines_on() says so, else
+/// disables them; called after every switch. Does nothing without PERFADVISE_KERNEL_LINES.
+bool update_launch_callbacks() noexcept;
 
 /// The subscriber's callback.
 void CUPTIAPI on_api_callback(void* userdata, CUpti_CallbackDomain domain, CUpti_CallbackId cbid,

@@ -51,13 +51,16 @@ struct GemmCapture {
   uint32_t thread_id = 0;
 };
 
-/// A window in which `--measure-overhead` had switched recording off (CUPTI clock).
-struct CollectionPause {
+/// A window in which a capture was off (CUPTI clock): all recording under `--measure-overhead`,
+/// or the sampled launch detail (collector/capture_windows.h).
+struct OffWindow {
+  enum Kind { kRecording, kLaunchDetail };
   int64_t start_ns = 0;
   int64_t end_ns = 0;
+  Kind kind = kRecording;
 };
 
 using WorkItem =
-    std::variant<CompletedBuffer, SyncCapture, CorrelationAlias, GemmCapture, CollectionPause>;
+    std::variant<CompletedBuffer, SyncCapture, CorrelationAlias, GemmCapture, OffWindow>;
 
 }  // namespace perfadvise::collector

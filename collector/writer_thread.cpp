@@ -168,12 +168,13 @@ void WriterThread::process(std::deque<WorkItem>& items) {
       pool_.give_back(buffer->data, buffer->valid_bytes);
     } else if (auto* alias = std::get_if<CorrelationAlias>(&item)) {
       if (s.decoder) s.decoder->add_correlation_alias(alias->from, alias->to);
-    } else if (auto* pause = std::get_if<CollectionPause>(&item)) {
+    } else if (auto* off = std::get_if<OffWindow>(&item)) {
       if (!s.writer) continue;
       NvtxEvent range;
-      range.start = pause->start_ns;
-      range.end = pause->end_ns;
-      range.name = s.writer->intern(std::string(kRecordingPausedRange));
+      range.start = off->start_ns;
+      range.end = off->end_ns;
+      range.name = s.writer->intern(std::string(
+          off->kind == OffWindow::kLaunchDetail ? kLaunchDetailOffRange : kRecordingPausedRange));
       range.domain = s.writer->intern(std::string(kPerfadviseNvtxDomain));
       s.writer->add(range);
     } else if (auto* gemm = std::get_if<GemmCapture>(&item)) {

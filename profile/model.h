@@ -139,6 +139,10 @@ struct NvtxEvent {
 /// inside them with the recorded ones.
 inline constexpr std::string_view kPerfadviseNvtxDomain = "perfadvise";
 inline constexpr std::string_view kRecordingPausedRange = "recording paused";
+/// The collector records per-launch detail (launch API records, GEMM shapes, kernel lines) in
+/// sampled windows by default and marks the windows without it with ranges of this name; the
+/// analyzer reads the steps outside them.
+inline constexpr std::string_view kLaunchDetailOffRange = "launch detail off";
 
 /// A source location in a Python (or native) stack.
 struct Frame {

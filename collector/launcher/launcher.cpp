@@ -118,7 +118,8 @@ void prepend(const char* variable, const std::string& value) {
   setenv(variable, (value + ":" + old).c_str(), 1);
 }
 
-/// GEMM shapes, framework ops and kernel lines: what `perfadvise run` adds to the process.
+/// GEMM shapes, framework ops, kernel lines and how much of the launch detail is kept: what
+/// `perfadvise run` adds to the process.
 /// A missing companion file is a warning, not an error: the run itself still works.
 void set_operator_context(const RunOptions& options) {
   if (options.gemm_shapes) {
@@ -146,6 +147,7 @@ void set_operator_context(const RunOptions& options) {
   } else {
     unsetenv("PERFADVISE_KERNEL_LINES");
   }
+  setenv("PERFADVISE_LAUNCH_DETAIL", options.launch_detail.c_str(), 1);
 }
 
 /// Waits for the child, scanning its process tree meanwhile. Returns its wait status.

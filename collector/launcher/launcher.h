@@ -30,6 +30,9 @@ struct RunOptions {
   bool gemm_shapes = true;  // LD_PRELOAD libperfadvise_gemm.so (found beside the collector)
   std::string torch_ops;    // "", "names" or "shapes": PyTorch's NVTX op ranges
   int kernel_lines = 0;     // > 0: the Python stack of one kernel launch in N
+  // "sampled" (default): launch API records, GEMM shapes and kernel lines for the first 10 s,
+  // then 1 s in every 5 s; "all": for every launch (docs/collector.md, "Launch detail").
+  std::string launch_detail = "sampled";
 };
 
 /// A process seen while the command ran.

@@ -78,3 +78,7 @@ TEST_CASE("run: --overhead-of that cannot be measured is one line and exit code 
   require_one_line_error(perfadvise_cli("run --measure-overhead --overhead-of kernels -- true"),
                          "--overhead-of");
 }
+
+TEST_CASE("run: --launch-detail is sampled or all") {
+  require_one_line_error(perfadvise_cli("run --launch-detail some -- true"), "--launch-detail");
+}

@@ -129,6 +129,21 @@ TEST_CASE(
   CHECK(without->exit_code == 0);
 }
 
+TEST_CASE("--launch-detail reaches the collector: sampled by default") {
+  TempDir dir;
+  RunOptions options;
+  options.collector_path = "/opt/perfadvise/libperfadvise_collector.so";
+  options.command = {"sh", "-c", "[ \"$PERFADVISE_LAUNCH_DETAIL\" = sampled ]"};
+  auto sampled = run_command(options, (dir.path() / "sampled").string());
+  REQUIRE(sampled.ok());
+  CHECK(sampled->exit_code == 0);
+  options.launch_detail = "all";
+  options.command = {"sh", "-c", "[ \"$PERFADVISE_LAUNCH_DETAIL\" = all ]"};
+  auto all = run_command(options, (dir.path() / "all").string());
+  REQUIRE(all.ok());
+  CHECK(all->exit_code == 0);
+}
+
 TEST_CASE("a command that does not exist is exit 127, one line, no run") {
   TempDir dir;
   RunOptions options;
