@@ -125,10 +125,20 @@ struct RecordingOverhead {
                                  // kernel-lines (`perfadvise run --overhead-of`)
 };
 
+/// Which steps the analysis read when the collector sampled the per-launch detail
+/// (analyzer/launch_detail.h).
+struct LaunchDetailSampling {
+  std::string schedule;  // the collector's, e.g. "first 10000 ms, then 1000 ms in every 5000 ms"
+  size_t steps = 0;      // measured steps found
+  size_t analyzed_steps = 0;  // those wholly inside a launch-detail window (all metrics use these)
+  std::string note;           // when the steps could not be narrowed to the windows
+};
+
 struct ProcessAnalysis {
   const Profile* profile = nullptr;  // owned by the caller; outlives the analysis
   StepDetection steps;
   std::optional<RecordingOverhead> recording_overhead;  // only with --measure-overhead
+  std::optional<LaunchDetailSampling> launch_detail;    // only when the collector sampled it
   std::vector<StepMetrics> per_step;                    // one entry per measured step
   std::vector<Finding> findings;  // this process's findings, by estimated saving
 };

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "analyzer/gpu_timeline.h"
+#include "analyzer/launch_detail.h"
 #include "analyzer/metrics.h"
 #include "analyzer/recording_overhead.h"
 #include "analyzer/rule_context.h"
@@ -24,6 +25,7 @@ Result<ProcessAnalysis> analyze_process(const Profile& profile, uint32_t index,
   out.profile = &profile;
   PA_ASSIGN_OR_RETURN(out.steps, detect_steps(profile, options.steps_regex));
   out.recording_overhead = split_paused_steps(profile, out.steps);
+  out.launch_detail = keep_launch_detail_steps(profile, out.steps);
   const std::vector<KernelClass> classes = classify_kernel_names(profile);
   const std::vector<ApiKind> api_kinds = classify_api_names(profile);
   std::vector<HostBlock> blocks = find_host_blocks(profile, api_kinds);

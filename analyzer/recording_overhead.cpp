@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "analyzer/collector_ranges.h"
 #include "analyzer/spread.h"
 
 namespace perfadvise {
@@ -13,20 +14,6 @@ double wall_ms(const Step& s) {
 
 bool inside(const Step& step, const Step& window) {
   return step.start >= window.start && step.end <= window.end;
-}
-
-bool overlaps(const Step& step, const Step& window) {
-  return step.start < window.end && window.start < step.end;
-}
-
-enum class Coverage { kRecorded, kPaused, kMixed };
-
-Coverage coverage_of(const Step& step, const std::vector<Step>& pauses) {
-  // Pauses are sorted and disjoint: only the first one ending after the step's start matters.
-  auto it = std::lower_bound(pauses.begin(), pauses.end(), step.start,
-                             [](const Step& pause, TimeNs t) { return pause.end <= t; });
-  if (it == pauses.end() || !overlaps(step, *it)) return Coverage::kRecorded;
-  return inside(step, *it) ? Coverage::kPaused : Coverage::kMixed;
 }
 
 double median(std::vector<double> values) {
@@ -57,25 +44,8 @@ std::vector<double> pair_ratios(const std::vector<Step>& steps, const std::vecto
 
 }  // namespace
 
-std::vector<Step> recording_pauses(const Profile& profile) {
-  std::vector<Step> pauses;
-  for (const NvtxEvent& e : profile.nvtx) {
-    if (e.kind != NvtxKind::kRange || e.name >= profile.strings.size() ||
-        e.domain >= profile.strings.size()) {
-      continue;
-    }
-    if (profile.strings[e.domain] == kPerfadviseNvtxDomain &&
-        profile.strings[e.name] == kRecordingPausedRange) {
-      pauses.push_back(Step{e.start, e.end, std::string(kRecordingPausedRange)});
-    }
-  }
-  std::sort(pauses.begin(), pauses.end(),
-            [](const Step& a, const Step& b) { return a.start < b.start; });
-  return pauses;
-}
-
 std::optional<RecordingOverhead> split_paused_steps(const Profile& profile, StepDetection& steps) {
-  const std::vector<Step> pauses = recording_pauses(profile);
+  const std::vector<Step> pauses = collector_ranges(profile, kRecordingPausedRange);
   if (pauses.empty()) return std::nullopt;
   RecordingOverhead overhead;
   if (auto of = profile.provenance.extra.find("collector.overhead_of");
@@ -93,15 +63,15 @@ std::optional<RecordingOverhead> split_paused_steps(const Profile& profile, Step
   std::vector<Step> recorded;
   std::vector<double> recorded_ms, paused_ms;
   for (const Step& s : all) {
-    switch (coverage_of(s, pauses)) {
-      case Coverage::kRecorded:
+    switch (coverage_by(s, pauses)) {
+      case Coverage::kOutside:
         recorded.push_back(s);
         recorded_ms.push_back(wall_ms(s));
         break;
-      case Coverage::kPaused:
+      case Coverage::kInside:
         paused_ms.push_back(wall_ms(s));
         break;
-      case Coverage::kMixed:
+      case Coverage::kAcross:
         break;  // half traced: belongs to neither side
     }
   }

@@ -12,9 +12,6 @@
 
 namespace perfadvise {
 
-/// The pauses the collector marked, time-sorted. Empty for an ordinary profile.
-std::vector<Step> recording_pauses(const Profile& profile);
-
 /// Removes from `steps.steps` every step that is not fully recorded (those inside or across a
 /// pause), so that metrics and rules only see traced steps, and measures what tracing cost.
 /// nullopt when the profile has no pauses.

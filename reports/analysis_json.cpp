@@ -111,6 +111,13 @@ json provenance_to_json(const Profile& p) {
 
 json overhead_to_json(const RecordingOverhead& o);
 
+json launch_detail_to_json(const LaunchDetailSampling& d) {
+  return {{"schedule", d.schedule},
+          {"steps", d.steps},
+          {"analyzed_steps", d.analyzed_steps},
+          {"note", d.note}};
+}
+
 json process_to_json(const ProcessAnalysis& process) {
   json out = {{"profile", process.profile ? provenance_to_json(*process.profile) : json::object()},
               {"steps", steps_to_json(process)},
@@ -118,6 +125,7 @@ json process_to_json(const ProcessAnalysis& process) {
   if (process.recording_overhead) {
     out["recording_overhead"] = overhead_to_json(*process.recording_overhead);
   }
+  if (process.launch_detail) out["launch_detail"] = launch_detail_to_json(*process.launch_detail);
   return out;
 }
 
@@ -194,6 +202,9 @@ json analysis_to_json(const Analysis& analysis, const ReportOptions& options) {
     out["metrics"] = metrics_to_json(analysis.processes.front().per_step);
     if (const auto& o = analysis.processes.front().recording_overhead) {
       out["recording_overhead"] = overhead_to_json(*o);
+    }
+    if (const auto& d = analysis.processes.front().launch_detail) {
+      out["launch_detail"] = launch_detail_to_json(*d);
     }
   }
   out["processes"] = processes;

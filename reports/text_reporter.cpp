@@ -44,6 +44,16 @@ std::string overhead_line(const RecordingOverhead& o) {
       format_ms(o.paused_step_ms.median), o.paused_steps);
 }
 
+std::string launch_detail_line(const LaunchDetailSampling& d) {
+  const std::string what =
+      d.schedule.empty() ? "launch detail sampled" : "launch detail sampled (" + d.schedule + ")";
+  if (!d.note.empty()) return what + ": " + d.note;
+  return fmt::format(
+      "{}: {} of {} steps analyzed, those with every launch's API record, GEMM shape and kernel "
+      "line (perfadvise run --launch-detail all keeps them for every step)",
+      what, d.analyzed_steps, d.steps);
+}
+
 std::string verdict_lines(const Analysis& analysis, const std::vector<Finding>& findings,
                           const ReportOptions& options, const Style& style) {
   std::string out;
@@ -58,6 +68,9 @@ std::string verdict_lines(const Analysis& analysis, const std::vector<Finding>& 
     out += style.bold(fit(line, options.width)) + "\n";
     if (process.recording_overhead) {
       out += fit(overhead_line(*process.recording_overhead), options.width) + "\n";
+    }
+    if (process.launch_detail) {
+      out += fit(launch_detail_line(*process.launch_detail), options.width) + "\n";
     }
   }
   if (findings.empty()) return out + "no findings: nothing in this run matched a rule\n";

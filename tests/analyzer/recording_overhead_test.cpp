@@ -16,12 +16,7 @@ constexpr TimeNs kMs = 1'000'000;
 constexpr TimeNs kStepPeriod = 12 * kMs;
 
 void pause(ProfileBuilder& b, TimeNs start, TimeNs end) {
-  NvtxEvent range;
-  range.start = start;
-  range.end = end;
-  range.name = b.intern(std::string(kRecordingPausedRange));
-  range.domain = b.intern(std::string(kPerfadviseNvtxDomain));
-  b.profile().nvtx.push_back(range);
+  b.collector_range(kRecordingPausedRange, start, end);
 }
 
 // 60 steps of 11 ms (recorded, one kernel each) or 10 ms (paused, no kernels); pauses hold

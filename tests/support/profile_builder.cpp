@@ -104,6 +104,12 @@ void ProfileBuilder::nvtx_range(const std::string& name, TimeNs start, TimeNs en
   profile_.nvtx.push_back(NvtxEvent{start, end, intern(name), 0, thread, NvtxKind::kRange});
 }
 
+void ProfileBuilder::collector_range(std::string_view name, TimeNs start, TimeNs end) {
+  profile_.nvtx.push_back(NvtxEvent{start, end, intern(std::string(name)),
+                                    intern(std::string(kPerfadviseNvtxDomain)), 0,
+                                    NvtxKind::kRange});
+}
+
 void ProfileBuilder::call_site(uint32_t correlation_id, const std::vector<PyFrame>& frames,
                                int user_frame, const std::string& op) {
   // Stack nodes: outermost frame first, each node's parent is its caller.

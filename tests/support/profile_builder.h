@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "profile/profile.h"
@@ -45,6 +46,8 @@ class ProfileBuilder {
   uint32_t api(const std::string& name, TimeNs start, TimeNs end, uint32_t cbid = 0);
   void memset(uint64_t bytes, TimeNs start, TimeNs end, uint32_t stream = kDefaultStream);
   void nvtx_range(const std::string& name, TimeNs start, TimeNs end, uint32_t thread = kMainThread);
+  /// A window the collector marked in its own NVTX domain (kRecordingPausedRange, ...).
+  void collector_range(std::string_view name, TimeNs start, TimeNs end);
   /// Attaches a Python stack (innermost first) to the API call with this correlation id.
   /// `user_frame` is the index in `frames` of the innermost frame of user code (-1: none).
   void call_site(uint32_t correlation_id, const std::vector<PyFrame>& frames, int user_frame,
