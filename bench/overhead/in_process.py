@@ -4,7 +4,10 @@ compares the steps of each paused window with those of the recorded window befor
 runs on the GPU machine drift by up to 2x between processes; windows a second apart do not.
 
 By default `--measure-overhead` pauses all recording: the activity kinds (kernels, copies,
-memsets, syncs, API records), GEMM capture and the sampled kernel-line callbacks. With
+memsets, syncs, API records), GEMM capture and the sampled kernel-line callbacks. The launch
+detail (launch API records, GEMM shapes, kernel lines) is itself sampled by default; the
+"detail" rows compare its schedules, with the pooled ratio as the measure: their recorded
+windows fall in and out of its windows, so the pairs differ on purpose. With
 `--overhead-of gemm-shapes` or `kernel-lines` it pauses that capture alone, everything else
 recorded throughout: the row is that capture's own cost. PyTorch's own op ranges (`--torch-ops`)
 are emitted by the program and cannot be paused: overhead.py measures those, whole run against
@@ -13,8 +16,9 @@ whole run.
 Run from the repository root on the GPU machine, with the CLI built on the build machine:
     python3 bench/overhead/in_process.py --cli .carry/cli/perfadvise \
         --launch-loop .carry/bench/launch_loop [--only launch,decode,masked]
-Prints one row per setting: the median of the window-pair ratios, their range, the median step
-time recorded and paused, and for the launch-only program the cost per launch in microseconds.
+Prints one row per setting: the median of the window-pair ratios, their range, the pooled
+ratio of medians, the ratio of mean step times, the median step time recorded and paused, and
+for the launch-only program the cost per launch in microseconds.
 A launch-only row takes over a minute on the H100: 12 s of launches are ~2M kernels, whose
 profile `perfadvise run` then analyzes and exports. Give the device call room (--only helps).
 """
@@ -33,29 +37,44 @@ LAUNCHES_PER_STEP = 500
 #  extra environment). "{launch_loop}" is replaced by the launch-only program's path.
 LAUNCH = ["{launch_loop}", "--seconds", "12"]
 DECODE = ["tests/gpu/decode_loop.py", "--seconds", "10"]
+DECODE_LONG = ["tests/gpu/decode_loop.py", "--seconds", "30"]
+ALL = ["--launch-detail", "all"]  # every launch's API record, GEMM shape, kernel line
+# The sampled launch detail's steady state from the start (PERFADVISE_LAUNCH_DETAIL_MS =
+# "first on, off, on" in ms; the default keeps every launch for the first 10 s).
+SAMPLED_1_IN_5 = {"PERFADVISE_LAUNCH_DETAIL_MS": "0,4000,1000"}
+SAMPLED_1_IN_10 = {"PERFADVISE_LAUNCH_DETAIL_MS": "0,9000,1000"}
+DETAIL_NEVER = {"PERFADVISE_LAUNCH_DETAIL_MS": "0,600000,1"}
 SETTINGS = [
-    ("launch", "default (kernels, copies, syncs, runtime + driver API records)", LAUNCH,
-     "^step#", [], {}),
-    ("launch", "runtime API records only", LAUNCH, "^step#", [],
+    ("launch", "every launch (--launch-detail all: kernels, copies, syncs, runtime + driver API "
+     "records)", LAUNCH, "^step#", ALL, {}),
+    ("launch", "launch API records off (the sampled default between its windows)", LAUNCH,
+     "^step#", [], DETAIL_NEVER),
+    ("launch", "runtime API records only", LAUNCH, "^step#", ALL,
      {"PERFADVISE_API_RECORDS": "runtime"}),
-    ("launch", "no API records", LAUNCH, "^step#", [], {"PERFADVISE_API_RECORDS": "none"}),
+    ("launch", "no API records", LAUNCH, "^step#", ALL, {"PERFADVISE_API_RECORDS": "none"}),
     ("launch", "--kernel-lines 16 alone (--overhead-of kernel-lines)", LAUNCH, "^step#",
      ["--kernel-lines", "16", "--overhead-of", "kernel-lines"], {}),
     # PyTorch's cudaGetDevice calls around each op: the collector filters their records out
     # (kNoisyRuntimeCbids); do the filtered calls still cost while the RUNTIME kind is on?
     ("launch", "8 cudaGetDevice per launch, no API records",
-     LAUNCH + ["--api-calls-per-launch", "8"], "^step#", [], {"PERFADVISE_API_RECORDS": "none"}),
-    ("launch", "8 cudaGetDevice per launch, default",
-     LAUNCH + ["--api-calls-per-launch", "8"], "^step#", [], {}),
-    ("decode", "default (GEMM shapes on)", DECODE, "^token$", [], {}),
-    ("decode", "no API records, --no-gemm-shapes", DECODE, "^token$", ["--no-gemm-shapes"],
-     {"PERFADVISE_API_RECORDS": "none"}),
+     LAUNCH + ["--api-calls-per-launch", "8"], "^step#", ALL, {"PERFADVISE_API_RECORDS": "none"}),
+    ("launch", "8 cudaGetDevice per launch, every launch",
+     LAUNCH + ["--api-calls-per-launch", "8"], "^step#", ALL, {}),
+    ("decode", "every launch (--launch-detail all)", DECODE, "^token$", ALL, {}),
+    ("decode", "no API records, --no-gemm-shapes", DECODE, "^token$",
+     ALL + ["--no-gemm-shapes"], {"PERFADVISE_API_RECORDS": "none"}),
     ("decode", "GEMM-shape capture alone (--overhead-of gemm-shapes)", DECODE, "^token$",
      ["--overhead-of", "gemm-shapes"], {}),
     ("decode", "--kernel-lines 64 alone (--overhead-of kernel-lines)", DECODE, "^token$",
      ["--kernel-lines", "64", "--overhead-of", "kernel-lines"], {}),
     ("decode", "--kernel-lines 16 alone (--overhead-of kernel-lines)", DECODE, "^token$",
      ["--kernel-lines", "16", "--overhead-of", "kernel-lines"], {}),
+    # Launch detail: 30 s runs, so that recorded windows fall both in and out of its windows.
+    ("detail", "every launch (--launch-detail all)", DECODE_LONG, "^token$", ALL, {}),
+    ("detail", "default, steady state: launch detail 1 s in every 5 s", DECODE_LONG, "^token$",
+     [], SAMPLED_1_IN_5),
+    ("detail", "launch detail 1 s in every 10 s", DECODE_LONG, "^token$", [], SAMPLED_1_IN_10),
+    ("detail", "launch detail never", DECODE_LONG, "^token$", [], DETAIL_NEVER),
     ("masked", "default", ["tests/gpu/masked_loss.py", "--steps", "200"], "^step#", [], {}),
 ]
 
@@ -88,9 +107,9 @@ def measure(args, scratch, setting):
 
 def row(group, label, o):
     if "error" in o:
-        return f"| {group} | {label} | {o['error']} | | | | |"
+        return f"| {group} | {label} | {o['error']} | | | | | |"
     if o.get("ratio", 0) == 0:
-        return f"| {group} | {label} | not measured: {o.get('note', '')} | | | | |"
+        return f"| {group} | {label} | not measured: {o.get('note', '')} | | | | | |"
     pairs = o.get("pair_ratio", {})
     recorded = o["recorded_step_ms"]["median"]
     paused = o["paused_step_ms"]["median"]
@@ -100,6 +119,7 @@ def row(group, label, o):
     return (f"| {group} | {label} | {100 * (o['ratio'] - 1):+.1f}% "
             f"({100 * (pairs.get('min', 0) - 1):+.1f}% to {100 * (pairs.get('max', 0) - 1):+.1f}%,"
             f" {o['window_pairs']} pairs) | {100 * (o['pooled_ratio'] - 1):+.1f}% | "
+            f"{100 * (o['recorded_step_ms']['mean'] / o['paused_step_ms']['mean'] - 1):+.1f}% | "
             f"{recorded:.3f} / {paused:.3f} | {o['recorded_steps']} / {o['paused_steps']} | "
             f"{per_launch} |")
 
@@ -108,17 +128,19 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cli", default="build/cli/perfadvise")
     parser.add_argument("--launch-loop", default="build/bench/overhead/launch_loop")
-    parser.add_argument("--only", default="launch,decode,masked")
+    parser.add_argument("--only", default="launch,decode,detail,masked")
     parser.add_argument("--match", default="",
                         help="only the settings whose label contains this text")
     parser.add_argument("--window-ms", type=int, default=1000)
     parser.add_argument("--keep", default="", help="copy every run directory here")
     args = parser.parse_args()
     groups = args.only.split(",")
+    # The mean ratio counts every recorded step: with sampled launch detail, only some of them
+    # carry its cost, which a median over steps would not see.
     print("| workload | setting | overhead per step, median of window pairs (range) | pooled |"
-          " step ms recorded / paused (median) | steps recorded / paused |"
+          " mean ratio | step ms recorded / paused (median) | steps recorded / paused |"
           " us per launch |")
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as scratch:
         for setting in SETTINGS:
             if setting[0] in groups and args.match in setting[1]:
