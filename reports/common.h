@@ -41,4 +41,10 @@ struct Verdict {
 };
 Verdict verdict_of(const ProcessAnalysis& process);
 
+/// "recording overhead: +X% per step (...)": what `perfadvise run --measure-overhead` measured.
+std::string overhead_line(const RecordingOverhead& overhead);
+
+/// "launch detail sampled (...): N of M steps analyzed, ...": which steps the analysis read.
+std::string launch_detail_line(const LaunchDetailSampling& sampling);
+
 }  // namespace perfadvise

@@ -29,6 +29,14 @@ std::string verdict_html(const Analysis& analysis, const std::vector<Finding>& f
         v.busy_share * 100);
     out += fmt::format("</div><p class=\"steps-by\">Steps: {}</p>",
                        escape_markup(p.steps.description.empty() ? "-" : p.steps.description));
+    if (p.launch_detail) {
+      out +=
+          "<p class=\"steps-by\">" + escape_markup(launch_detail_line(*p.launch_detail)) + "</p>";
+    }
+    if (p.recording_overhead) {
+      out +=
+          "<p class=\"steps-by\">" + escape_markup(overhead_line(*p.recording_overhead)) + "</p>";
+    }
   }
   if (findings.empty()) return out + "<p class=\"none\">No rule matched this run.</p></section>";
   out += "<ol class=\"top\">";

@@ -31,29 +31,6 @@ class Style {
   bool color_;
 };
 
-std::string overhead_line(const RecordingOverhead& o) {
-  const std::string what = o.of == "gemm-shapes"    ? "GEMM-shape capture overhead"
-                           : o.of == "kernel-lines" ? "kernel-line sampling overhead"
-                                                    : "recording overhead";
-  if (o.ratio <= 0) return what + ": not measured: " + o.note;
-  return fmt::format(
-      "{}: {:+.1f}% per step (median of {} window pairs, {:+.1f}% to {:+.1f}%; "
-      "all steps: recorded {} x{}, paused {} x{})",
-      what, (o.ratio - 1) * 100, o.window_pairs, (o.pair_ratio.min - 1) * 100,
-      (o.pair_ratio.max - 1) * 100, format_ms(o.recorded_step_ms.median), o.recorded_steps,
-      format_ms(o.paused_step_ms.median), o.paused_steps);
-}
-
-std::string launch_detail_line(const LaunchDetailSampling& d) {
-  const std::string what =
-      d.schedule.empty() ? "launch detail sampled" : "launch detail sampled (" + d.schedule + ")";
-  if (!d.note.empty()) return what + ": " + d.note;
-  return fmt::format(
-      "{}: {} of {} steps analyzed, those with every launch's API record, GEMM shape and kernel "
-      "line (perfadvise run --launch-detail all keeps them for every step)",
-      what, d.analyzed_steps, d.steps);
-}
-
 std::string verdict_lines(const Analysis& analysis, const std::vector<Finding>& findings,
                           const ReportOptions& options, const Style& style) {
   std::string out;

@@ -6,6 +6,7 @@
 
 #include "analyzer/analyzer.h"
 #include "reports/analysis_json.h"
+#include "reports/common.h"
 #include "tests/support/profile_builder.h"
 
 using namespace perfadvise;
@@ -84,6 +85,9 @@ TEST_CASE("only steps inside launch-detail windows are analyzed") {
   const auto json = analysis_to_json(analysis, ReportOptions{});
   CHECK(json["launch_detail"]["analyzed_steps"] == 14);
   CHECK(json["processes"][0]["launch_detail"]["steps"] == 39);
+  CHECK_THAT(launch_detail_line(d),
+             Catch::StartsWith("launch detail sampled (first 10000 ms, then 1000 ms in every "
+                               "5000 ms): 14 of 39 steps analyzed"));
 }
 
 TEST_CASE("steps longer than the windows: all analyzed, and the note says what is partial") {
