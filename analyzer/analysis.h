@@ -4,9 +4,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "profile/profile.h"
@@ -152,6 +154,10 @@ struct Analysis {
 struct AnalysisOptions {
   std::string steps_regex;   // empty: PyTorch's ProfilerStep#N, then periodicity, then window
   double min_saving_ms = 0;  // findings below this estimated saving per step are dropped
+  // When set, told how long each phase of each process's analysis took (`--timings`): step
+  // detection, the collector's windows, classification, host blocks, the GPU timeline, the
+  // metrics and every rule ("rule GPU-IDLE").
+  std::function<void(std::string_view phase, double ms)> on_phase;
 };
 
 }  // namespace perfadvise

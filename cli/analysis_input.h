@@ -22,8 +22,9 @@ struct LoadedAnalysis {
 struct AnalysisInput {
   std::vector<std::string> paths;
   AnalysisOptions options;
+  bool timings = false;  // --timings: how long loading and each analysis phase took, on stderr
 
-  /// Registers PATH..., --steps and --min-saving on `cmd`.
+  /// Registers PATH..., --steps, --min-saving and --timings on `cmd`.
   void add_to(CLI::App& cmd);
   /// Loads every profile of every path and analyzes them; bad input throws UsageError.
   LoadedAnalysis load_and_analyze() const;

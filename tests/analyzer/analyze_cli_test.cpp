@@ -53,6 +53,22 @@ TEST_CASE("analyze --format json: tool, profile, steps, metrics, findings") {
   CHECK(nlohmann::json::parse(filtered.out)["findings"].empty());
 }
 
+TEST_CASE("analyze --timings: each phase and rule on stderr, the report unchanged") {
+  const std::string sample =
+      shell_quote(std::string(PERFADVISE_SAMPLES_DIR) + "/decode_loop.sqlite");
+  const CommandResult plain = run_command(cli() + " analyze --format json " + sample);
+  const CommandResult timed = run_command(cli() + " analyze --format json --timings " + sample);
+  REQUIRE(plain.exit_code == 0);
+  REQUIRE(timed.exit_code == 0);
+  CHECK(timed.out == plain.out);
+  for (const char* phase :
+       {"timing: load ", "timing: steps", "timing: gpu timeline", "timing: rule GPU-IDLE",
+        "timing: rule UNFUSED-OPTIMIZER", "timing: analysis"}) {
+    CHECK_THAT(timed.err, Catch::Contains(phase));
+  }
+  CHECK(plain.err.find("timing:") == std::string::npos);
+}
+
 TEST_CASE("rules lists the catalogue and prints one rule's document") {
   const CommandResult list = run_command(cli() + " rules");
   CHECK(list.exit_code == 0);
