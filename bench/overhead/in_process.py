@@ -17,15 +17,18 @@ Run from the repository root on the GPU machine, with the CLI built on the build
     python3 bench/overhead/in_process.py --cli .carry/cli/perfadvise \
         --launch-loop .carry/bench/launch_loop [--only launch,decode,masked]
 Prints one row per setting: the median of the window-pair ratios, their range, the pooled
-ratio of medians, the ratio of mean step times, the median step time recorded and paused, and
-for the launch-only program the cost per launch in microseconds.
+ratio of medians, the ratio of mean step times, the median step time recorded and paused, for
+the launch-only program the cost per launch in microseconds, and for the decode loop the same
+window pairs in CPU time per token (its --cpu-marks), which the host's preemption does not move.
 A launch-only row takes over a minute on the H100: 12 s of launches are ~2M kernels, whose
 profile `perfadvise run` then analyzes and exports. Give the device call room (--only helps).
 """
 import argparse
+import glob
 import json
 import os
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -36,8 +39,8 @@ LAUNCHES_PER_STEP = 500
 # (group, label, program arguments after the interpreter or binary, --steps regex, run flags,
 #  extra environment). "{launch_loop}" is replaced by the launch-only program's path.
 LAUNCH = ["{launch_loop}", "--seconds", "12"]
-DECODE = ["tests/gpu/decode_loop.py", "--seconds", "10"]
-DECODE_LONG = ["tests/gpu/decode_loop.py", "--seconds", "30"]
+DECODE = ["tests/gpu/decode_loop.py", "--seconds", "10", "--cpu-marks"]
+DECODE_LONG = ["tests/gpu/decode_loop.py", "--seconds", "30", "--cpu-marks"]
 ALL = ["--launch-detail", "all"]  # every launch's API record, GEMM shape, kernel line
 # The sampled launch detail's steady state from the start (PERFADVISE_LAUNCH_DETAIL_MS =
 # "first on, off, on" in ms; the default keeps every launch for the first 10 s).
@@ -84,32 +87,68 @@ def command_for(args, program):
     return program if program[0] == args.launch_loop else [sys.executable] + program
 
 
+def cpu_time_pairs(run_dir):
+    """From the decode loop's --cpu-marks (an NVTX mark `cpu_ns=N` per token: the CPU time its
+    thread spent on it), each pause's median against the recorded window's before it. The
+    collector's cost is CPU time on that thread; wall time also carries the host's preemption.
+    The first token of each window is left out: it may straddle the switch."""
+    profiles = glob.glob(os.path.join(run_dir, "*.sqlite"))
+    if not profiles:
+        return []
+    db = sqlite3.connect(profiles[0])
+    marks = db.execute(
+        "SELECT n.start_ns, s.value FROM nvtx n JOIN strings s ON s.id = n.name_id "
+        "WHERE n.kind = 2 AND s.value LIKE 'cpu_ns=%' ORDER BY n.start_ns").fetchall()
+    pauses = db.execute(
+        "SELECT n.start_ns, n.start_ns + n.duration_ns FROM nvtx n "
+        "JOIN strings s ON s.id = n.name_id JOIN strings d ON d.id = n.domain_id "
+        "WHERE d.value = 'perfadvise' AND s.value = 'recording paused' ORDER BY 1").fetchall()
+    cpu = [(t, int(name.split("=", 1)[1])) for t, name in marks]
+    ratios, recorded_from = [], cpu[0][0] if cpu else 0
+    for start, end in pauses:
+        before = [ns for t, ns in cpu if recorded_from <= t < start][1:]
+        during = [ns for t, ns in cpu if start <= t < end][1:]
+        if before and during:
+            ratios.append(statistics.median(before) / statistics.median(during))
+        recorded_from = end
+    return ratios
+
+
 def measure(args, scratch, setting):
     group, label, program, steps, flags, env = setting
     run_dir = os.path.join(scratch, f"{group}-{len(os.listdir(scratch))}")
     run = [args.cli, "run", "-o", run_dir, "--measure-overhead", "--overhead-window",
            str(args.window_ms), "--steps", steps, *flags, "--"] + command_for(args, program)
-    done = subprocess.run(run, capture_output=True, text=True, timeout=300,
-                          env=dict(os.environ, **env))
-    if done.returncode != 0:
-        return {"error": f"exit {done.returncode}: {done.stderr.strip()[-300:]}"}
-    report = subprocess.run([args.cli, "analyze", run_dir, "--steps", steps, "--format", "json"],
-                            capture_output=True, text=True, timeout=300)
+    try:
+        done = subprocess.run(run, capture_output=True, text=True, timeout=300,
+                              env=dict(os.environ, **env))
+        if done.returncode != 0:
+            return {"error": f"exit {done.returncode}: {done.stderr.strip()[-300:]}"}
+        report = subprocess.run([args.cli, "analyze", run_dir, "--steps", steps, "--format",
+                                 "json", "--timings"], capture_output=True, text=True,
+                                timeout=300)
+    except subprocess.TimeoutExpired as timeout:
+        return {"error": f"over {timeout.timeout:.0f} s: {' '.join(timeout.cmd[:2])}"}
+    finally:
+        if args.keep and os.path.isdir(run_dir):
+            shutil.copytree(run_dir, os.path.join(args.keep, os.path.basename(run_dir)))
     if report.returncode != 0:
         return {"error": f"analyze exit {report.returncode}: {report.stderr.strip()[-300:]}"}
     overhead = json.loads(report.stdout).get("recording_overhead")
     if not overhead:
         return {"error": "no recording_overhead in the analysis"}
-    if args.keep:
-        shutil.copytree(run_dir, os.path.join(args.keep, os.path.basename(run_dir)))
+    overhead["cpu_pair_ratios"] = cpu_time_pairs(run_dir)
     return overhead
 
 
 def row(group, label, o):
     if "error" in o:
-        return f"| {group} | {label} | {o['error']} | | | | | |"
+        return f"| {group} | {label} | {o['error']} | | | | | | |"
     if o.get("ratio", 0) == 0:
-        return f"| {group} | {label} | not measured: {o.get('note', '')} | | | | | |"
+        return f"| {group} | {label} | not measured: {o.get('note', '')} | | | | | | |"
+    cpu = o.get("cpu_pair_ratios", [])
+    cpu_pairs = (f"{100 * (statistics.median(cpu) - 1):+.1f}% ({100 * (min(cpu) - 1):+.1f}% to "
+                 f"{100 * (max(cpu) - 1):+.1f}%, {len(cpu)} pairs)" if cpu else "")
     pairs = o.get("pair_ratio", {})
     recorded = o["recorded_step_ms"]["median"]
     paused = o["paused_step_ms"]["median"]
@@ -121,7 +160,7 @@ def row(group, label, o):
             f" {o['window_pairs']} pairs) | {100 * (o['pooled_ratio'] - 1):+.1f}% | "
             f"{100 * (o['recorded_step_ms']['mean'] / o['paused_step_ms']['mean'] - 1):+.1f}% | "
             f"{recorded:.3f} / {paused:.3f} | {o['recorded_steps']} / {o['paused_steps']} | "
-            f"{per_launch} |")
+            f"{per_launch} | {cpu_pairs} |")
 
 
 def main():
@@ -139,8 +178,8 @@ def main():
     # carry its cost, which a median over steps would not see.
     print("| workload | setting | overhead per step, median of window pairs (range) | pooled |"
           " mean ratio | step ms recorded / paused (median) | steps recorded / paused |"
-          " us per launch |")
-    print("|---|---|---|---|---|---|---|---|")
+          " us per launch | CPU time per token, median of window pairs (range) |")
+    print("|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as scratch:
         for setting in SETTINGS:
             if setting[0] in groups and args.match in setting[1]:

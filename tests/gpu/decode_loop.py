@@ -92,7 +92,10 @@ def decode(args):
     window_start = time.perf_counter()
     while True:
         torch.cuda.nvtx.range_push("token")
+        cpu_start = time.thread_time_ns()
         token = model(token, pos).argmax().view(1)
+        if args.cpu_marks:
+            torch.cuda.nvtx.mark(f"cpu_ns={time.thread_time_ns() - cpu_start}")
         torch.cuda.nvtx.range_pop()
         pos, produced = (pos + 1) % model.max_len, produced + 1
         if produced % args.window == 0:
@@ -114,6 +117,9 @@ def main():
     parser.add_argument("--window", type=int, default=20)
     parser.add_argument("--warmup-windows", type=int, default=2)
     parser.add_argument("--torch-profiler", action="store_true")
+    # An NVTX mark per token with the CPU time this thread spent launching it: the collector's
+    # cost is CPU time on this thread, and unlike wall time it ignores the host's preemption.
+    parser.add_argument("--cpu-marks", action="store_true")
     args = parser.parse_args()
     if args.torch_profiler:
         activities = [torch.profiler.ProfilerActivity.CPU, torch.profiler.ProfilerActivity.CUDA]
