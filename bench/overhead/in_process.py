@@ -127,6 +127,8 @@ def measure(args, scratch, setting):
         report = subprocess.run([args.cli, "analyze", run_dir, "--steps", steps, "--format",
                                  "json", "--timings"], capture_output=True, text=True,
                                 timeout=300)
+        with open(os.path.join(run_dir, "analyze-timings.txt"), "w") as timings:
+            timings.write(report.stderr)  # each analysis phase's time, kept with --keep
     except subprocess.TimeoutExpired as timeout:
         return {"error": f"over {timeout.timeout:.0f} s: {' '.join(timeout.cmd[:2])}"}
     finally:
