@@ -33,7 +33,7 @@ thread_local bool t_alias_driver_calls = false;
 
 // PERFADVISE_KERNEL_LINES=N: the Python stack of one kernel launch in N on each thread.
 uint32_t g_launch_sample_every = 0;             // set before callbacks are enabled
-CUpti_SubscriberHandle g_subscriber = nullptr;  // for set_launch_callbacks()
+CUpti_SubscriberHandle g_subscriber = nullptr;  // for update_launch_callbacks()
 thread_local uint32_t t_launches = 0;
 
 uint32_t launch_sample_every_from_env() {
