@@ -38,9 +38,10 @@ std::vector<Step> windows_within(const Step& span, const std::vector<Step>& off)
 std::string schedule_of(const Profile& profile) {
   auto it = profile.provenance.extra.find("collector.launch_detail");
   if (it == profile.provenance.extra.end()) return "";
-  constexpr std::string_view kPrefix = "sampled: ";
   const std::string& text = it->second;
-  return text.rfind(kPrefix, 0) == 0 ? text.substr(kPrefix.size()) : text;
+  return text.rfind(kLaunchDetailSampledPrefix, 0) == 0
+             ? text.substr(kLaunchDetailSampledPrefix.size())
+             : text;
 }
 
 }  // namespace

@@ -250,7 +250,8 @@ std::map<std::string, std::string> collector_meta(size_t buffer_bytes) {
                                                                 : "runtime+driver";
   const auto launch_detail = launch_detail_schedule(std::getenv("PERFADVISE_LAUNCH_DETAIL"),
                                                     std::getenv("PERFADVISE_LAUNCH_DETAIL_MS"));
-  meta["collector.launch_detail"] = launch_detail ? "sampled: " + describe(*launch_detail) : "all";
+  meta["collector.launch_detail"] =
+      launch_detail ? std::string(kLaunchDetailSampledPrefix) + describe(*launch_detail) : "all";
   if (const char* local_rank = std::getenv("LOCAL_RANK")) meta["local_rank"] = local_rank;
   if (const char* world = std::getenv("WORLD_SIZE")) meta["world_size"] = world;
   if (const char* steps = std::getenv("PERFADVISE_STEPS")) meta["steps_regex"] = steps;

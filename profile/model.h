@@ -143,6 +143,8 @@ inline constexpr std::string_view kRecordingPausedRange = "recording paused";
 /// sampled windows by default and marks the windows without it with ranges of this name; the
 /// analyzer reads the steps outside them.
 inline constexpr std::string_view kLaunchDetailOffRange = "launch detail off";
+/// Meta `collector.launch_detail` is "all", or this prefix and the schedule.
+inline constexpr std::string_view kLaunchDetailSampledPrefix = "sampled: ";
 
 /// A source location in a Python (or native) stack.
 struct Frame {
