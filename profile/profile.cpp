@@ -32,12 +32,21 @@ uint32_t CorrelationIndex::find(uint32_t correlation_id) const {
 
 std::pair<const std::pair<uint32_t, uint32_t>*, const std::pair<uint32_t, uint32_t>*>
 CorrelationIndex::equal_range(uint32_t correlation_id) const {
-  auto first = std::lower_bound(pairs_.begin(), pairs_.end(),
-                                std::pair<uint32_t, uint32_t>{correlation_id, 0});
-  auto last = first;
-  while (last != pairs_.end() && last->first == correlation_id)
-    ++last;
+  // Binary searches for both ends: a run of one id may be long (a CUDA graph's kernels).
+  auto [first, last] = std::equal_range(
+      pairs_.begin(), pairs_.end(), std::pair<uint32_t, uint32_t>{correlation_id, 0},
+      [](const auto& a, const auto& b) { return a.first < b.first; });
   return {pairs_.data() + (first - pairs_.begin()), pairs_.data() + (last - pairs_.begin())};
+}
+
+std::vector<uint32_t> CorrelationIndex::repeated_ids() const {
+  std::vector<uint32_t> ids;
+  for (size_t i = 1; i < pairs_.size(); ++i) {
+    if (pairs_[i].first == pairs_[i - 1].first && (ids.empty() || ids.back() != pairs_[i].first)) {
+      ids.push_back(pairs_[i].first);
+    }
+  }
+  return ids;
 }
 
 namespace {
@@ -75,9 +84,18 @@ void Profile::build_indexes() {
                    [](const CallSite& a, const CallSite& b) { return a.time < b.time; });
 
   api_by_correlation.build(api_calls);
-  kernel_by_correlation.build(kernels);
-  memcpy_by_correlation.build(memcpys);
-  call_site_by_correlation.build(call_sites);
+  repeated_api_correlations = api_by_correlation.repeated_ids();
+  api_calls_with_repeated_correlation = 0;
+  if (!repeated_api_correlations.empty()) {
+    for (const ApiCall& call : api_calls) {
+      api_calls_with_repeated_correlation += std::binary_search(
+          repeated_api_correlations.begin(), repeated_api_correlations.end(), call.correlation_id);
+    }
+    api_by_correlation.build(api_calls, repeated_api_correlations);
+  }
+  kernel_by_correlation.build(kernels, repeated_api_correlations);
+  memcpy_by_correlation.build(memcpys, repeated_api_correlations);
+  call_site_by_correlation.build(call_sites, repeated_api_correlations);
 
   std::map<std::pair<uint32_t, uint32_t>, GpuTrack> gpu;
   auto gpu_track = [&](uint32_t device, uint32_t stream) -> GpuTrack& {

@@ -36,12 +36,16 @@ class StringTable {
 class CorrelationIndex {
  public:
   static constexpr uint32_t kNone = UINT32_MAX;
+  /// Indexes every row with a correlation id, except those in `excluded` (sorted).
   template <typename Row>
-  void build(const std::vector<Row>& rows) {
+  void build(const std::vector<Row>& rows, const std::vector<uint32_t>& excluded = {}) {
     pairs_.clear();
     pairs_.reserve(rows.size());
     for (uint32_t i = 0; i < rows.size(); ++i) {
-      if (rows[i].correlation_id != 0) pairs_.emplace_back(rows[i].correlation_id, i);
+      const uint32_t id = rows[i].correlation_id;
+      if (id != 0 && !std::binary_search(excluded.begin(), excluded.end(), id)) {
+        pairs_.emplace_back(id, i);
+      }
     }
     std::sort(pairs_.begin(), pairs_.end());
   }
@@ -50,6 +54,8 @@ class CorrelationIndex {
   /// All rows with this correlation id (a graph launch or a cuBLAS call can launch several).
   std::pair<const std::pair<uint32_t, uint32_t>*, const std::pair<uint32_t, uint32_t>*> equal_range(
       uint32_t correlation_id) const;
+  /// The ids that more than one row carries, sorted.
+  std::vector<uint32_t> repeated_ids() const;
 
  private:
   std::vector<std::pair<uint32_t, uint32_t>> pairs_;
@@ -92,6 +98,10 @@ struct Profile {
   std::vector<StackNode> stack_nodes;  // 1-based ids: stack_nodes[id - 1]
 
   // Derived by build_indexes().
+  // Correlation ids that several API calls carry. CUPTI numbers each call once; a repeated id
+  // (collector/context_watch.h says how that happened) links nothing: the indexes leave it out.
+  std::vector<uint32_t> repeated_api_correlations;
+  size_t api_calls_with_repeated_correlation = 0;
   CorrelationIndex api_by_correlation;
   CorrelationIndex kernel_by_correlation;
   CorrelationIndex memcpy_by_correlation;
