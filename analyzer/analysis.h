@@ -141,8 +141,9 @@ struct ProcessAnalysis {
   StepDetection steps;
   std::optional<RecordingOverhead> recording_overhead;  // only with --measure-overhead
   std::optional<LaunchDetailSampling> launch_detail;    // only when the collector sampled it
-  std::vector<StepMetrics> per_step;                    // one entry per measured step
-  std::vector<Finding> findings;  // this process's findings, by estimated saving
+  std::vector<std::string> warnings;  // what the profile lacks (analyzer/data_warnings.h)
+  std::vector<StepMetrics> per_step;  // one entry per measured step
+  std::vector<Finding> findings;      // this process's findings, by estimated saving
 };
 
 struct Analysis {

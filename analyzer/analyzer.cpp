@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "analyzer/data_warnings.h"
 #include "analyzer/gpu_timeline.h"
 #include "analyzer/launch_detail.h"
 #include "analyzer/metrics.h"
@@ -44,6 +45,7 @@ Result<ProcessAnalysis> analyze_process(const Profile& profile, uint32_t index,
                                         const AnalysisOptions& options) {
   ProcessAnalysis out;
   out.profile = &profile;
+  out.warnings = data_warnings(profile);
   PA_ASSIGN_OR_RETURN(out.steps, timed(options, "steps",
                                        [&] { return detect_steps(profile, options.steps_regex); }));
   timed(options, "collector windows", [&] {

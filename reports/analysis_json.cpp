@@ -126,6 +126,7 @@ json process_to_json(const ProcessAnalysis& process) {
     out["recording_overhead"] = overhead_to_json(*process.recording_overhead);
   }
   if (process.launch_detail) out["launch_detail"] = launch_detail_to_json(*process.launch_detail);
+  out["warnings"] = process.warnings;
   return out;
 }
 
@@ -207,6 +208,15 @@ json analysis_to_json(const Analysis& analysis, const ReportOptions& options) {
       out["launch_detail"] = launch_detail_to_json(*d);
     }
   }
+  // Every process's warnings, named by process when there are several.
+  json warnings = json::array();
+  for (const ProcessAnalysis& p : analysis.processes) {
+    for (const std::string& w : p.warnings) {
+      warnings.push_back(
+          analysis.processes.size() > 1 && p.profile ? process_label(*p.profile) + ": " + w : w);
+    }
+  }
+  out["warnings"] = warnings;
   out["processes"] = processes;
   json findings = json::array();
   for (const Finding& f : analysis.ranked_findings())

@@ -37,6 +37,9 @@ std::string verdict_html(const Analysis& analysis, const std::vector<Finding>& f
       out +=
           "<p class=\"steps-by\">" + escape_markup(overhead_line(*p.recording_overhead)) + "</p>";
     }
+    for (const std::string& warning : p.warnings) {
+      out += "<p class=\"warning\">Warning: " + escape_markup(warning) + "</p>";
+    }
   }
   if (findings.empty()) return out + "<p class=\"none\">No rule matched this run.</p></section>";
   out += "<ol class=\"top\">";

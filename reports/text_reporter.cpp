@@ -49,6 +49,9 @@ std::string verdict_lines(const Analysis& analysis, const std::vector<Finding>& 
     if (process.launch_detail) {
       out += fit(launch_detail_line(*process.launch_detail), options.width) + "\n";
     }
+    for (const std::string& warning : process.warnings) {
+      out += wrap("warning: " + warning, options.width, 0, 2) + "\n";
+    }
   }
   if (findings.empty()) return out + "no findings: nothing in this run matched a rule\n";
   std::string top;

@@ -1,3 +1,4 @@
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 
 #include "analyzer/analyzer.h"
@@ -59,4 +60,24 @@ TEST_CASE("a profile written and loaded through the store analyzes the same") {
   for (size_t i = 0; i < a->processes[0].findings.size(); ++i) {
     CHECK(a->processes[0].findings[i].rule_id == m->processes[0].findings[i].rule_id);
   }
+}
+
+TEST_CASE("a profile's data problems are warnings in the analysis") {
+  Profile sound = eager_decode({.tokens = 6});
+  const auto clean = analyze({sound}, {});
+  REQUIRE(clean.ok());
+  CHECK(clean->processes[0].warnings.empty());
+
+  Profile broken = eager_decode({.tokens = 6});
+  broken.stats.dropped_records = 12;
+  for (ApiCall& call : broken.api_calls)
+    call.correlation_id = 133;
+  broken.build_indexes();
+  const auto a = analyze({broken}, {});
+  REQUIRE(a.ok());
+  const std::vector<std::string>& warnings = a->processes[0].warnings;
+  REQUIRE(warnings.size() == 2);
+  CHECK_THAT(warnings[0], Catch::Contains("dropped 12 records"));
+  CHECK_THAT(warnings[1], Catch::Contains(fmt::format("{} API calls share correlation id 133",
+                                                      broken.api_calls.size())));
 }

@@ -92,3 +92,10 @@ TEST_CASE("html: the timeline is bounded and says what it left out") {
   CHECK(tl["note"].get<std::string>().find("shows 1000 of") != std::string::npos);
   CHECK(tl["evidence"][0].size() == 20);  // every sync still linked
 }
+
+TEST_CASE("html: a process's warnings are in the verdict, escaped") {
+  auto fx = make_report_fixture();
+  fx->analysis.processes[0].warnings = {"ids <repeated>"};
+  const std::string html = html_of(fx->analysis);
+  CHECK(html.find("<p class=\"warning\">Warning: ids &lt;repeated&gt;</p>") != std::string::npos);
+}

@@ -197,3 +197,15 @@ TEST_CASE("markup escaping: one entity table for HTML, Markdown and JUnit XML") 
   CHECK_FALSE(append_markup_entity(out, '|'));
   CHECK(out.empty());
 }
+
+TEST_CASE("a process's warnings appear in text and JSON") {
+  auto fx = make_report_fixture();
+  CHECK(nlohmann::json::parse(render("json", fx->analysis))["warnings"].empty());
+  fx->analysis.processes[0].warnings = {"CUPTI dropped 12 records when its buffers were full"};
+  const std::string text = render("text", fx->analysis);
+  CHECK(text.find("warning: CUPTI dropped 12 records") != std::string::npos);
+  CHECK(text.find("warning: CUPTI") < text.find("[SYNC-D2H]"));
+  const auto j = nlohmann::json::parse(render("json", fx->analysis));
+  CHECK(j["warnings"][0] == "CUPTI dropped 12 records when its buffers were full");
+  CHECK(j["processes"][0]["warnings"].size() == 1);
+}
