@@ -7,7 +7,6 @@
 
 #include <fmt/format.h>
 
-#include "collector/context_watch.h"
 #include "collector/cupti_setup.h"
 #include "collector/log.h"
 #include "collector/recording_state.h"
@@ -15,8 +14,6 @@
 
 namespace perfadvise::collector {
 namespace {
-
-constexpr std::chrono::milliseconds kContextPoll{50};
 
 int64_t cupti_now() {
   uint64_t now = 0;
@@ -37,8 +34,7 @@ CaptureWindows::CaptureWindows(const WindowSchedule& schedule, Switched what, Wr
     : schedule_(schedule),
       what_(what),
       writer_(writer),
-      next_switch_(Clock::now() + schedule.first_on),
-      waiting_for_context_(what == Switched::kRecording) {}
+      next_switch_(Clock::now() + schedule.first_on) {}
 
 void CaptureWindows::switch_to(bool on) noexcept {
   switch (what_) {
@@ -60,7 +56,6 @@ void CaptureWindows::switch_to(bool on) noexcept {
 }
 
 std::chrono::milliseconds CaptureWindows::until_next_switch(Clock::time_point now) const {
-  if (waiting_for_context_) return kContextPoll;
   if (now >= next_switch_) return std::chrono::milliseconds(0);
   return std::chrono::duration_cast<std::chrono::milliseconds>(next_switch_ - now) +
          std::chrono::milliseconds(1);
@@ -74,12 +69,6 @@ void CaptureWindows::mark_off_window() noexcept {
 }
 
 void CaptureWindows::tick(Clock::time_point now) noexcept {
-  if (waiting_for_context_) {
-    if (contexts_created() == 0) return;
-    waiting_for_context_ = false;
-    next_switch_ = now + schedule_.first_on;
-    return;
-  }
   if (now < next_switch_) return;
   const auto started = Clock::now();
   if (on_) {
@@ -99,12 +88,6 @@ void CaptureWindows::finish() noexcept {
   try {
     if (!on_) mark_off_window();
     if (what_ == Switched::kLaunchDetail) return;
-    if (const int paused = contexts_created_while_paused(); paused > 0) {
-      log_line(
-          fmt::format("WARNING: {} CUDA context(s) created while recording was paused: "
-                      "CUPTI may give all their launches one correlation id",
-                      paused));
-    }
     log_line(
         fmt::format("--measure-overhead: {} paused windows of {} ms; the slowest switch "
                     "took {:.1f} ms",

@@ -48,9 +48,6 @@ class CaptureWindows {
   Switched what_;
   WriterThread& writer_;
   Clock::time_point next_switch_;
-  // Switching the activity kinds around a context's creation breaks its correlation ids
-  // (context_watch.h): all-recording windows start once the first context exists.
-  bool waiting_for_context_;
   bool on_ = true;
   int64_t off_since_ns_ = 0;
   int off_windows_ = 0;

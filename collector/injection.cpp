@@ -24,7 +24,6 @@
 
 #include "collector/buffer_pool.h"
 #include "collector/capture_windows.h"
-#include "collector/context_watch.h"
 #include "collector/cupti_check.h"
 #include "collector/cupti_setup.h"
 #include "collector/gemm_capture.h"
@@ -156,16 +155,6 @@ void install_signal_handlers() {
   }
 }
 
-/// The one subscriber's callback: API calls to the sync sites, resources to the context watch.
-void CUPTIAPI on_cupti_callback(void* userdata, CUpti_CallbackDomain domain, CUpti_CallbackId cbid,
-                                const void* data) {
-  if (domain == CUPTI_CB_DOMAIN_RESOURCE) {
-    on_resource_callback(cbid);
-  } else {
-    on_api_callback(userdata, domain, cbid, data);
-  }
-}
-
 void flush_loop() noexcept {
   try {
     pollfd wake{g_collector->wake_pipe[0], POLLIN, 0};
@@ -235,7 +224,7 @@ void initialize() {
 
   CUpti_SubscriberHandle subscriber = nullptr;
   std::string holder;
-  if (!subscribe(on_cupti_callback, subscriber, holder)) {
+  if (!subscribe(on_api_callback, subscriber, holder)) {
     // fmt, not operator+: GCC 12 warns falsely (-Wrestrict) on "literal" + std::string.
     log_line(
         fmt::format("another CUPTI client ({}) is attached to this process (torch.profiler, "
@@ -267,7 +256,6 @@ void initialize() {
   init_python_stack();  // symbol lookups now, not inside the first captured CUDA call
   configure_activity(buffer_requested, buffer_completed);
   enable_sync_callbacks(subscriber);
-  enable_context_callbacks(subscriber);
   if (auto schedule = overhead_schedule(std::getenv("PERFADVISE_OVERHEAD_WINDOW_MS"))) {
     c->windows.push_back(new CaptureWindows(*schedule, overhead_of_from_env(), *c->writer));
   }
