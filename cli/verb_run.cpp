@@ -73,9 +73,20 @@ void advise(const std::string& run_dir, const std::string& steps_regex) {
   }
 }
 
+/// Said before the program starts: pausing all recording switches CUPTI's activity kinds off and
+/// on inside the running program (docs/collector.md, "Known limits").
+constexpr const char* kPauseHazard =
+    "--measure-overhead switches CUPTI's recording off and on inside the running program; with "
+    "CUPTI 13.0 that has left launches without correlation ids and crashed programs (exit 139, "
+    "3 of about 45 runs): use it on a trial run. --overhead-of gemm-shapes|kernel-lines does not "
+    "switch CUPTI";
+
 int run(launcher::RunOptions options) {
   if (options.command.empty())
     throw UsageError("run: no command given (perfadvise run -- CMD ...)");
+  if (options.overhead_window_ms > 0 && options.overhead_of == "recording") {
+    fmt::print(stderr, "perfadvise: WARNING: {}\n", kPauseHazard);
+  }
   if (!options.steps_regex.empty()) {
     try {
       std::regex check(options.steps_regex);

@@ -82,3 +82,15 @@ TEST_CASE("run: --overhead-of that cannot be measured is one line and exit code 
 TEST_CASE("run: --launch-detail is sampled or all") {
   require_one_line_error(perfadvise_cli("run --launch-detail some -- true"), "--launch-detail");
 }
+
+TEST_CASE("run: pausing all recording warns before the program starts; one capture does not") {
+  TempDir dir;
+  const auto all = perfadvise_cli("run -o " + dir.file("all") + " --measure-overhead -- true");
+  CHECK(all.exit_code == 0);
+  CHECK(all.err.rfind("perfadvise: WARNING: --measure-overhead switches CUPTI", 0) == 0);
+  const auto one = perfadvise_cli("run -o " + dir.file("one") +
+                                  " --measure-overhead --overhead-of kernel-lines --kernel-lines 4"
+                                  " -- true");
+  CHECK(one.exit_code == 0);
+  CHECK(one.err.find("switches CUPTI") == std::string::npos);
+}
