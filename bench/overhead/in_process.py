@@ -78,6 +78,8 @@ SETTINGS = [
      [], SAMPLED_1_IN_5),
     ("detail", "launch detail 1 s in every 10 s", DECODE_LONG, "^token$", [], SAMPLED_1_IN_10),
     ("detail", "launch detail never", DECODE_LONG, "^token$", [], DETAIL_NEVER),
+    ("detail", "no API records at all (PERFADVISE_API_RECORDS=none: kernels, copies, syncs)",
+     DECODE_LONG, "^token$", [], dict(DETAIL_NEVER, PERFADVISE_API_RECORDS="none")),
     ("masked", "default", ["tests/gpu/masked_loss.py", "--steps", "200"], "^step#", [], {}),
 ]
 
