@@ -77,9 +77,8 @@ void advise(const std::string& run_dir, const std::string& steps_regex) {
 /// on inside the running program (docs/collector.md, "Known limits").
 constexpr const char* kPauseHazard =
     "--measure-overhead switches CUPTI's recording off and on inside the running program; with "
-    "CUPTI 13.0 that has left launches without correlation ids and crashed programs (exit 139, "
-    "3 of about 45 runs): use it on a trial run. --overhead-of gemm-shapes|kernel-lines does not "
-    "switch CUPTI";
+    "CUPTI 13.0 that has left launches without correlation ids and crashed programs (exit 139): "
+    "use it on a trial run. --overhead-of gemm-shapes|kernel-lines does not switch CUPTI";
 
 int run(launcher::RunOptions options) {
   if (options.command.empty())

@@ -85,7 +85,7 @@ case "$MODE" in
     environment > "$OUT/environment.log" 2>&1
     python3 bench/overhead/in_process.py --cli "$PERFADVISE_CLI" \
       --launch-loop "$ROOT/$BUILD/bench/launch_loop" --only "${ONLY:-launch,decode,detail,masked}" \
-      --match "${MATCH:-}" \
+      --match "${MATCH:-}" --window-ms "${WINDOW_MS:-1000}" \
       2>&1 | tee "$OUT/overhead_in_process.log"
     ;;
   torchrun)
