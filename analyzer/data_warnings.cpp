@@ -23,7 +23,7 @@ std::vector<std::string> data_warnings(const Profile& profile) {
     out.push_back(fmt::format(
         "{} API calls share {}, so their kernels, copies and call "
         "sites are not linked to a launch: launch gaps and source lines are missing for them "
-        "(a CUDA context created while --measure-overhead had recording paused does this)",
+        "(--measure-overhead's pauses can cause this: docs/collector.md)",
         profile.api_calls_with_repeated_correlation,
         shared_ids(profile.repeated_api_correlations)));
   }

@@ -99,7 +99,8 @@ struct Profile {
 
   // Derived by build_indexes().
   // Correlation ids that several API calls carry. CUPTI numbers each call once; a repeated id
-  // (collector/context_watch.h says how that happened) links nothing: the indexes leave it out.
+  // (switching its activity kinds mid-run can cause one: docs/collector.md) links nothing, so
+  // the indexes leave it out.
   std::vector<uint32_t> repeated_api_correlations;
   size_t api_calls_with_repeated_correlation = 0;
   CorrelationIndex api_by_correlation;

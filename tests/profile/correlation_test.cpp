@@ -1,6 +1,7 @@
 // Correlation ids join launches to their GPU work. A CUDA graph's launch legitimately carries
 // many kernels under one id; an id repeated over many API calls is CUPTI numbering wrongly
-// (collector/context_watch.h) and must neither link nor make lookups slow.
+// (docs/collector.md: switching its activity kinds mid-run) and must neither link nor make lookups
+// slow.
 #include <catch2/catch.hpp>
 
 #include "tests/support/profile_builder.h"
